@@ -1,0 +1,3 @@
+//! The only code that touches the file system.
+
+pub mod input;

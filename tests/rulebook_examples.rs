@@ -1,0 +1,155 @@
+//! Every rule of RULEBOOK.md is in the rulebook with its kind, tiers and pressure mark, and every
+//! rule's examples behave as they say (loading runs them; a failure lists each one).
+
+use physio_intake::content::{Content, Sources};
+use physio_intake::rules::{Kind, Referral, Tier};
+
+fn content() -> Content {
+    match Content::load(&Sources::embedded()) {
+        Ok(content) => content,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+#[test]
+fn every_example_of_every_rule_behaves_as_it_says() {
+    let content = content();
+    let problems = content.check_examples();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let examples: usize =
+        content.rulebook.rules().iter().map(|r| r.examples.fires.len() + r.examples.near_misses.len()).sum();
+    eprintln!("{} rules, {examples} examples checked", content.rulebook.rules().len());
+}
+
+#[test]
+fn every_rule_has_an_example_that_fires_and_a_near_miss() {
+    for rule in content().rulebook.rules() {
+        assert!(!rule.examples.fires.is_empty(), "{} has no example that fires", rule.id);
+        assert!(!rule.examples.near_misses.is_empty(), "{} has no near miss", rule.id);
+        assert!(!rule.sources.is_empty(), "{} has no source", rule.id);
+    }
+}
+
+use Kind::{Contraindication as CI, RedFlag as RF, YellowFlag as YF};
+use Referral::{Emergency, Routine, Urgent};
+use Tier::{Avoid, Modify, Stop};
+
+/// RULEBOOK.md, transcribed: id, kind, massage tier, referral.
+const RULEBOOK: &[(&str, Kind, Option<Tier>, Option<Referral>)] = &[
+    ("fever_acute_illness", CI, Some(Stop), None),
+    ("contagious_skin", CI, Some(Avoid), None),
+    ("skin_infection", CI, Some(Avoid), Some(Routine)),
+    ("open_wound", CI, Some(Avoid), None),
+    ("fracture", CI, Some(Avoid), None),
+    ("acute_soft_tissue_injury", CI, Some(Avoid), None),
+    ("haematoma", CI, Some(Avoid), None),
+    ("trauma_unassessed", CI, Some(Stop), Some(Urgent)),
+    ("dvt_current", CI, Some(Stop), Some(Routine)),
+    ("dvt_suspected", CI, Some(Stop), Some(Urgent)),
+    ("bleeding_disorder", CI, Some(Stop), Some(Routine)),
+    ("low_platelets", CI, Some(Modify), Some(Routine)),
+    ("tumour_site", CI, Some(Avoid), None),
+    ("lump_undiagnosed", CI, Some(Avoid), Some(Routine)),
+    ("cancer_treatment", CI, Some(Modify), Some(Routine)),
+    ("radiotherapy_field", CI, Some(Avoid), None),
+    ("bone_metastases", CI, Some(Avoid), None),
+    ("lymphoedema", CI, Some(Avoid), None),
+    ("varicose_severe", CI, Some(Avoid), None),
+    ("varicose_mild", CI, Some(Modify), None),
+    ("surgery_recent", CI, Some(Avoid), None),
+    ("implanted_device", CI, Some(Avoid), None),
+    ("insulin_sites", CI, Some(Avoid), None),
+    ("bp_severe", CI, Some(Stop), Some(Routine)),
+    ("bp_elevated", CI, Some(Modify), Some(Routine)),
+    ("hypertension_unmeasured", CI, Some(Modify), None),
+    ("cardiac_recent", CI, Some(Stop), Some(Routine)),
+    ("heart_condition", CI, Some(Modify), Some(Routine)),
+    ("stroke_tia", CI, Some(Modify), Some(Routine)),
+    ("aneurysm", CI, Some(Stop), Some(Routine)),
+    ("oedema_heart_kidney", CI, Some(Modify), Some(Routine)),
+    ("oedema_unexplained", CI, Some(Stop), Some(Routine)),
+    ("kidney_disease", CI, Some(Modify), Some(Routine)),
+    ("osteoporosis", CI, Some(Modify), None),
+    ("diabetes", CI, Some(Modify), None),
+    ("neuropathy", CI, Some(Modify), None),
+    ("inflammatory_flare", CI, Some(Avoid), None),
+    ("autoimmune", CI, Some(Modify), Some(Routine)),
+    ("pregnancy", CI, Some(Modify), None),
+    ("pregnancy_first_trimester", CI, Some(Avoid), None),
+    ("pregnancy_high_risk", CI, Some(Modify), Some(Routine)),
+    ("pregnancy_warning_signs", CI, Some(Stop), Some(Emergency)),
+    ("miscarriage_recent", CI, Some(Avoid), None),
+    ("altered_state", CI, Some(Stop), None),
+    ("lotion_allergy", CI, Some(Modify), None),
+    ("trauma_informed_care", CI, Some(Modify), None),
+    ("anticoagulant", CI, Some(Modify), None),
+    ("long_term_steroids", CI, Some(Modify), None),
+    ("analgesic_today", CI, Some(Modify), None),
+    ("antihypertensive", CI, Some(Modify), None),
+    ("cancer_history", CI, Some(Modify), None),
+    ("firm_pressure_conflict", CI, Some(Modify), None),
+    ("cauda_equina", RF, Some(Stop), Some(Emergency)),
+    ("malignancy_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("spinal_infection_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("fracture_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("cervical_arterial_emergency", RF, Some(Stop), Some(Emergency)),
+    ("cervical_arterial_concern", RF, Some(Stop), Some(Urgent)),
+    ("cervical_myelopathy", RF, Some(Stop), Some(Urgent)),
+    ("foot_drop", RF, Some(Stop), Some(Urgent)),
+    ("aaa_suspicion", RF, Some(Stop), Some(Emergency)),
+    ("chest_symptoms", RF, Some(Stop), Some(Emergency)),
+    ("unexplained_weight_loss", RF, None, Some(Routine)),
+    ("psychosocial_risk", YF, None, None),
+];
+
+/// RULEBOOK.md, "Pressure-restricting flags".
+const PRESSURE_RESTRICTING: &[&str] = &[
+    "anticoagulant",
+    "low_platelets",
+    "bleeding_disorder",
+    "osteoporosis",
+    "long_term_steroids",
+    "analgesic_today",
+    "neuropathy",
+    "cancer_treatment",
+    "bone_metastases",
+    "lymphoedema",
+    "pregnancy",
+    "autoimmune",
+    "heart_condition",
+    "oedema_heart_kidney",
+    "kidney_disease",
+    "bp_elevated",
+    "stroke_tia",
+    "firm_pressure_conflict",
+];
+
+#[test]
+fn the_rulebook_holds_exactly_the_rules_of_rulebook_md() {
+    let content = content();
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    for (id, kind, massage, referral) in RULEBOOK {
+        match content.rulebook.index_of(id).map(|i| content.rulebook.rule(i)) {
+            None => missing.push(*id),
+            Some(rule) => {
+                if (rule.kind, rule.massage, rule.referral) != (*kind, *massage, *referral) {
+                    wrong.push(format!("{id}: {:?} {:?} {:?}", rule.kind, rule.massage, rule.referral));
+                }
+                if rule.restricts_pressure != PRESSURE_RESTRICTING.contains(id) {
+                    wrong.push(format!("{id}: restricts_pressure is {}", rule.restricts_pressure));
+                }
+            }
+        }
+    }
+    let extra: Vec<&str> = content
+        .rulebook
+        .rules()
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|id| !RULEBOOK.iter().any(|(known, ..)| known == id))
+        .collect();
+    assert!(missing.is_empty(), "rules missing: {missing:?}");
+    assert!(wrong.is_empty(), "rules differing from RULEBOOK.md: {wrong:#?}");
+    assert!(extra.is_empty(), "rules not in RULEBOOK.md (add them there first): {extra:?}");
+}
