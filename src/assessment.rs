@@ -34,7 +34,7 @@ impl NprsSeverity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     pub nprs_severity: Option<NprsSeverity>,
     pub stage: Option<Stage>,

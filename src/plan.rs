@@ -69,7 +69,7 @@ impl SessionOrder {
 }
 
 /// The recommendation. The clinician's own decision is recorded beside it, never replaced by it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub route: Route,
     pub route_reason: String,

@@ -1,10 +1,9 @@
 //! The evaluated result in the shape of CONTRACT.md (`screen --format json`, and the result kept
 //! in a record), and the same result as text a clinician reads at a terminal.
 
-use crate::assessment::{Assessment, NprsSeverity};
+use crate::assessment::{Assessment, Scores};
 use crate::content::Content;
-use crate::domain::dates::Stage;
-use crate::plan::{MassageType, Route, SessionOrder};
+use crate::plan::Plan;
 use crate::rules::{Kind, Referral, Tier};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -14,8 +13,8 @@ pub struct Report {
     pub verdict: VerdictReport,
     pub flags: Vec<FlagReport>,
     pub avoid_regions: Vec<String>,
-    pub plan: PlanReport,
-    pub scores: ScoresReport,
+    pub plan: Plan,
+    pub scores: Scores,
     pub rulebook_version: String,
     pub visit_date: String,
 }
@@ -42,29 +41,6 @@ pub struct FlagReport {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanReport {
-    pub route: Route,
-    pub route_reason: String,
-    pub massage_type: Option<MassageType>,
-    pub massage_type_reason: Option<String>,
-    pub session_order: Option<SessionOrder>,
-    pub session_order_reason: Option<String>,
-    pub separate_days: bool,
-    pub separate_days_reasons: Vec<String>,
-    pub frequency: Option<String>,
-    pub aftercare: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScoresReport {
-    pub nprs_severity: Option<NprsSeverity>,
-    pub stage: Option<Stage>,
-    pub age: Option<u32>,
-    pub psfs_mean: Option<f64>,
-    pub yellow_flag_count: u32,
-}
-
 impl Report {
     pub fn new(content: &Content, assessment: &Assessment) -> Report {
         let flags = assessment
@@ -86,8 +62,6 @@ impl Report {
                 }
             })
             .collect();
-        let plan = &assessment.plan;
-        let scores = &assessment.scores;
         Report {
             verdict: VerdictReport {
                 massage: assessment.verdict.massage_code().to_owned(),
@@ -95,25 +69,8 @@ impl Report {
             },
             flags,
             avoid_regions: content.regions.sorted_codes(&assessment.avoid_regions),
-            plan: PlanReport {
-                route: plan.route,
-                route_reason: plan.route_reason.clone(),
-                massage_type: plan.massage_type,
-                massage_type_reason: plan.massage_type_reason.clone(),
-                session_order: plan.session_order,
-                session_order_reason: plan.session_order_reason.clone(),
-                separate_days: plan.separate_days,
-                separate_days_reasons: plan.separate_days_reasons.clone(),
-                frequency: plan.frequency.clone(),
-                aftercare: plan.aftercare.clone(),
-            },
-            scores: ScoresReport {
-                nprs_severity: scores.nprs_severity,
-                stage: scores.stage,
-                age: scores.age,
-                psfs_mean: scores.psfs_mean,
-                yellow_flag_count: scores.yellow_flag_count,
-            },
+            plan: assessment.plan.clone(),
+            scores: assessment.scores.clone(),
             rulebook_version: content.rulebook.version.clone(),
             visit_date: assessment.visit_date.format("%Y-%m-%d").to_string(),
         }

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use physio_intake::content::Content;
-use physio_intake::plan::{MassageType, Route, SessionOrder};
-use physio_intake::report::{PlanReport, Report};
+use physio_intake::plan::{MassageType, Plan, Route, SessionOrder};
+use physio_intake::report::Report;
 use serde_json::{Value, json};
 
 const VISIT: &str = "2026-11-22";
@@ -18,7 +18,7 @@ fn report(answers: Value) -> Report {
     Report::new(content, &content.evaluate(&answers))
 }
 
-fn plan(answers: Value) -> PlanReport {
+fn plan(answers: Value) -> Plan {
     report(answers).plan
 }
 
@@ -256,7 +256,7 @@ fn session_order_is_null_unless_the_route_is_combined() {
 
 // --- 4. Same day or separate days ----------------------------------------------------------
 
-fn combined_with(extra: Value) -> PlanReport {
+fn combined_with(extra: Value) -> Plan {
     let mut answers = json!({"complaint.condition": "neck_pain", "complaint.onset_date": CHRONIC_ONSET});
     for (k, v) in extra.as_object().unwrap() {
         answers[k] = v.clone();
