@@ -157,3 +157,198 @@ pub fn rules(format: Format) -> Result<String, CliError> {
         }
     }
 }
+
+// --- Records: import, list, show, export --------------------------------------------------------
+
+use crate::record::{Decoded, Record, Status};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+impl From<StoreError> for CliError {
+    fn from(error: StoreError) -> CliError {
+        let status = match error {
+            StoreError::NotFound(_) => 2,
+            _ => 1,
+        };
+        CliError { status, lines: vec![error.to_string()] }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportStatus {
+    Completed,
+    /// Spelt as in CONTRACT.md and the record files.
+    #[value(name = "in_progress", alias = "in-progress")]
+    InProgress,
+}
+
+/// `physio-intake import FILE [--status completed|in_progress]`: validate and save as a new
+/// record; prints the new id.
+pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc>) -> Result<String, CliError> {
+    let content = content()?;
+    let shown = if file == "-" { "standard input" } else { file };
+    let text = read_input(file).map_err(|e| CliError::bad_input(vec![format!("{shown}: {e}")]))?;
+    let answers = read_answers(content, &text, shown, now.date_naive())?;
+    let status = match status {
+        ImportStatus::Completed => {
+            let blockers = content.completion_blockers(&answers);
+            if !blockers.is_empty() {
+                let mut lines: Vec<String> = blockers.iter().map(|b| format!("{shown}: {b}")).collect();
+                lines.push("to save it unfinished, use --status in_progress".into());
+                return Err(CliError::bad_input(lines));
+            }
+            Status::Completed
+        }
+        ImportStatus::InProgress => Status::InProgress,
+    };
+    let id = crate::store::new_id(now)?;
+    let record = Record::new(content, id, &answers, status, now);
+    store.create(&record)?;
+    Ok(format!("{}\n", record.id))
+}
+
+/// `physio-intake list [--format json|text]`
+pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
+    let content = content()?;
+    let listing = store.list(content)?;
+    match format {
+        Format::Json => to_json(&listing),
+        Format::Text => {
+            let mut out = String::new();
+            if listing.records.is_empty() {
+                out.push_str("No records yet.\n");
+            } else {
+                let _ = writeln!(out, "{:<26}  {:<10}  {:<11}  {:<14}  PATIENT", "ID", "VISIT", "STATUS", "VERDICT");
+                for r in &listing.records {
+                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
+                        if v.referral == "none" { v.massage.clone() } else { format!("{}+{}", v.massage, v.referral) }
+                    });
+                    let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
+                    let _ = writeln!(
+                        out,
+                        "{:<26}  {:<10}  {:<11}  {:<14}  {}",
+                        r.id,
+                        r.visit_date.as_deref().unwrap_or("–"),
+                        status,
+                        verdict,
+                        r.patient.as_deref().unwrap_or("(no name)")
+                    );
+                }
+            }
+            if !listing.quarantined.is_empty() {
+                let _ =
+                    writeln!(out, "\nQUARANTINED (moved aside, never deleted: {} file(s))", listing.quarantined.len());
+                for q in &listing.quarantined {
+                    let _ = writeln!(out, "  {}  {}", q.problem, q.file.display());
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn answer_text(record: &Record, item: &str) -> Option<String> {
+    match record.answers.get(item)? {
+        Json::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `physio-intake show ID`: the record as a clinician reads it.
+pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
+    let content = content()?;
+    let record = match store.load(id, content)? {
+        Decoded::Current(record) => *record,
+        Decoded::Newer { schema_version, value } => {
+            let answers = value.get("answers");
+            let field = |k: &str| answers.and_then(|a| a.get(k)).and_then(Json::as_str).unwrap_or("–").to_owned();
+            return Ok(format!(
+                "READ-ONLY: record {id} was written by a newer version of physio-intake (schema {schema_version}).\nPatient: {}\nVisit:   {}\nOpen it with that version to see everything.\n",
+                field("patient.name"),
+                field("visit.date")
+            ));
+        }
+    };
+    let mut out = String::new();
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
+    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(&record, "patient.name")));
+    let age = record.result.scores.age.map(|a| format!(" (age {a} at the visit)")).unwrap_or_default();
+    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(&record, "patient.dob")));
+    let _ = writeln!(
+        out,
+        "Visit:     {}  clinician {}",
+        or_dash(answer_text(&record, "visit.date")),
+        or_dash(answer_text(&record, "visit.clinician"))
+    );
+    let _ = writeln!(
+        out,
+        "Record:    {}  {} (revision {}, updated {})",
+        record.id,
+        record.status.code().replace('_', " "),
+        record.revision,
+        record.updated_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    if record.result.rulebook_version != content.rulebook.version {
+        let _ = writeln!(
+            out,
+            "Note:      evaluated with rulebook {}; this program has rulebook {}",
+            record.result.rulebook_version, content.rulebook.version
+        );
+    }
+    let _ = writeln!(out);
+    out.push_str(&render_text(content, &record.result));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "CLINICIAN'S DECISION");
+    let outcome = content.questionnaire.id("decision.outcome").and_then(|item_id| {
+        let item = content.questionnaire.item(item_id);
+        let code = record.answers.get("decision.outcome")?.as_str()?;
+        item.option_index(code).map(|i| item.option_label(i).to_owned())
+    });
+    let _ = writeln!(out, "  {}", outcome.unwrap_or_else(|| "Not recorded".into()));
+    if let Some(notes) = answer_text(&record, "decision.notes") {
+        for line in notes.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    if !record.amendments.is_empty() {
+        let _ = writeln!(out, "\nAMENDMENTS");
+        for a in &record.amendments {
+            let _ = writeln!(
+                out,
+                "  revision {} on {} by {}: {}",
+                a.revision,
+                a.at.format("%Y-%m-%d %H:%M UTC"),
+                a.by,
+                a.reason
+            );
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Markdown,
+    Fhir,
+    Json,
+}
+
+/// `physio-intake export ID --format markdown|fhir|json`
+pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, CliError> {
+    let content = content()?;
+    let record = match store.load(id, content)? {
+        Decoded::Current(record) => *record,
+        Decoded::Newer { value, .. } if format == ExportFormat::Json => return to_json(&value),
+        Decoded::Newer { .. } => return Err(CliError::from(StoreError::ReadOnly(id.to_owned()))),
+    };
+    match format {
+        ExportFormat::Json => to_json(&record),
+        ExportFormat::Markdown => Ok(crate::export::markdown::markdown(content, &record)),
+        ExportFormat::Fhir => to_json(&crate::export::fhir::questionnaire_response(content, &record)),
+    }
+}
+
+/// `physio-intake export-questionnaire`: the FHIR R4 Questionnaire that exported responses answer.
+pub fn export_questionnaire() -> Result<String, CliError> {
+    to_json(&crate::export::fhir::questionnaire(content()?))
+}

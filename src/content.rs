@@ -197,6 +197,27 @@ impl Content {
         Assessment { visit_date: answers.visit_date(), flags, verdict, avoid_regions, scores, plan }
     }
 
+    /// What stops these answers from being completed as a record (required items, consent), each
+    /// in plain words naming the item. Typing is never blocked, only completion.
+    pub fn completion_blockers(&self, answers: &Answers) -> Vec<String> {
+        let mut blockers = Vec::new();
+        for (id, item) in self.questionnaire.items().filter(|(_, item)| item.required) {
+            let missing = match item.kind {
+                ItemType::Bool => answers.bool(id) != Some(true),
+                _ => answers.get(id).is_none(),
+            };
+            if missing {
+                blockers.push(match item.kind {
+                    ItemType::Bool => {
+                        format!("item {}: must be yes before the record can be completed ({})", item.id, item.label)
+                    }
+                    _ => format!("item {}: is required to complete the record ({})", item.id, item.label),
+                });
+            }
+        }
+        blockers
+    }
+
     /// Run every rule's examples; one line per example that does not behave as it says.
     pub fn check_examples(&self) -> Vec<String> {
         let default_visit = NaiveDate::from_ymd_opt(EXAMPLE_VISIT_DATE.0, EXAMPLE_VISIT_DATE.1, EXAMPLE_VISIT_DATE.2)

@@ -3,7 +3,9 @@
 
 use clap::{Parser, Subcommand};
 use physio_intake::cli::{self, Format};
+use physio_intake::store::{Store, resolve_data_dir};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -13,6 +15,12 @@ use std::process::ExitCode;
     about = "Intake, safety screen and care plan for physiotherapy and massage clinics"
 )]
 struct Args {
+    /// The data folder (default: PHYSIO_INTAKE_DATA_DIR, then the platform's local data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Let the mouse click in the app (off by default: it stops copying text out of the terminal).
+    #[arg(long)]
+    mouse: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -32,6 +40,28 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Validate an answers file (or -) and save it as a new record; prints the new id.
+    Import {
+        file: String,
+        /// `completed` (the default) needs the patient's name and consent.
+        #[arg(long, value_enum, default_value = "completed")]
+        status: cli::ImportStatus,
+    },
+    /// Saved records: id, visit date, status, verdict, patient; and any quarantined files.
+    List {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// One record as a readable clinical summary.
+    Show { id: String },
+    /// One record to standard output: a Markdown chart note, a FHIR R4 QuestionnaireResponse, or the record's JSON.
+    Export {
+        id: String,
+        #[arg(long, value_enum)]
+        format: cli::ExportFormat,
+    },
+    /// The FHIR R4 Questionnaire that exported QuestionnaireResponses answer.
+    ExportQuestionnaire,
 }
 
 fn main() -> ExitCode {
@@ -39,12 +69,34 @@ fn main() -> ExitCode {
     let default_format = || if std::io::stdout().is_terminal() { Format::Text } else { Format::Json };
     // The clock is read here, in the shell: the core takes the visit date as an input.
     let today = chrono::Local::now().date_naive();
+    let now = chrono::Utc::now();
+    let store = || -> Result<Store, cli::CliError> {
+        let dir = resolve_data_dir(args.data_dir.clone(), std::env::var_os("PHYSIO_INTAKE_DATA_DIR"))?;
+        Ok(Store::open(&dir)?)
+    };
     let result = match args.command {
         Some(Command::Screen { file, format }) => cli::screen(&file, format.unwrap_or_else(default_format), today),
         Some(Command::Rules { format }) => cli::rules(format.unwrap_or_else(default_format)),
-        None => Err(cli::CliError::failure(
-            "the interactive intake is not built yet; see `physio-intake --help` for the commands available".into(),
-        )),
+        Some(Command::Import { ref file, status }) => store().and_then(|s| cli::import(&s, file, status, now)),
+        Some(Command::List { format }) => store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format))),
+        Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
+        Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
+        Some(Command::ExportQuestionnaire) => cli::export_questionnaire(),
+        None => {
+            return match (store(), physio_intake::content::Content::embedded()) {
+                (Ok(store), Ok(content)) => {
+                    ExitCode::from(u8::try_from(physio_intake::tui::run(content, store, args.mouse)).unwrap_or(1))
+                }
+                (Err(error), _) => {
+                    error.lines.iter().for_each(|l| eprintln!("physio-intake: {l}"));
+                    ExitCode::from(1)
+                }
+                (_, Err(error)) => {
+                    eprintln!("physio-intake: {error}");
+                    ExitCode::from(1)
+                }
+            };
+        }
     };
     match result {
         Ok(text) => {

@@ -1,0 +1,617 @@
+//! The record as a Markdown summary a clinician pastes into a chart or prints, in SOAP order:
+//! Subjective (what the patient reported), Objective (examination), Assessment (verdict and
+//! flags, with the areas to avoid stated explicitly), Plan (the tool's care plan and the
+//! clinician's own decision), then any amendments.
+//!
+//! Every answered item appears exactly once, under its own label, so a reader of the chart sees
+//! everything the intake recorded; new questionnaire sections land in Subjective by default.
+
+use super::{answers_of, visible};
+use crate::content::Content;
+use crate::domain::{Answers, Item, ItemId, Section, Value};
+use crate::record::{Record, Status};
+use crate::report::{FlagReport, referral_badge, tier_badge};
+use crate::rules::Tier;
+
+/// Sections with a place of their own; every other section is part of Subjective.
+const PATIENT_SECTION: &str = "patient";
+const EXAM_SECTION: &str = "examination";
+const DECISION_SECTION: &str = "decision";
+/// Ticked yellow flags read best as one line with the level of concern.
+const YELLOW_SECTION: &str = "yellow_flags";
+/// Asked during the safety screen, but an examination finding: shown under Objective.
+const BP_SYSTOLIC: &str = "vitals.bp_systolic";
+const BP_DIASTOLIC: &str = "vitals.bp_diastolic";
+/// The three NPRS ratings, shown together on one line, with the word used for each.
+const PAIN_RATINGS: [(&str, &str); 3] =
+    [("pain.now", "now"), ("pain.worst_24h", "worst in 24 h"), ("pain.best_24h", "best in 24 h")];
+/// PSFS activities with their scores, shown together with the mean.
+const PSFS: [(&str, &str); 3] =
+    [("psfs.1.activity", "psfs.1.score"), ("psfs.2.activity", "psfs.2.score"), ("psfs.3.activity", "psfs.3.score")];
+
+/// The record as a Markdown summary (see the module documentation for its layout).
+pub fn markdown(content: &Content, record: &Record) -> String {
+    let view = View { content, record, answers: answers_of(content, record) };
+    let mut out = Out { text: String::new(), written: vec![false; content.questionnaire.len()] };
+    header(&view, &mut out);
+    subjective(&view, &mut out);
+    objective(&view, &mut out);
+    assessment(&view, &mut out);
+    plan(&view, &mut out);
+    amendments(&view, &mut out);
+    // One newline at the end, however the last block ended.
+    let trimmed = out.text.trim_end().len();
+    out.text.truncate(trimmed);
+    out.text.push('\n');
+    out.text
+}
+
+/// What the summary is made from (read-only).
+struct View<'a> {
+    content: &'a Content,
+    record: &'a Record,
+    answers: Answers,
+}
+
+/// The summary being written, and which items it already holds (so each appears once).
+struct Out {
+    text: String,
+    written: Vec<bool>,
+}
+
+impl Out {
+    fn line(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    /// A heading or paragraph, with the blank line Markdown needs after it.
+    fn block(&mut self, block: &str) {
+        self.line(block);
+        self.text.push('\n');
+    }
+
+    /// A list, with the blank line Markdown needs after it; nothing at all for an empty list.
+    fn list(&mut self, bullets: &[String]) {
+        if bullets.is_empty() {
+            return;
+        }
+        for bullet in bullets {
+            self.line(bullet);
+        }
+        self.text.push('\n');
+    }
+
+    fn mark(&mut self, id: ItemId) {
+        self.written[id.index()] = true;
+    }
+
+    fn is_written(&self, id: ItemId) -> bool {
+        self.written[id.index()]
+    }
+}
+
+impl View<'_> {
+    fn item(&self, id: ItemId) -> &Item {
+        self.content.questionnaire.item(id)
+    }
+
+    /// The visible answer to the item with this id (none for an id the questionnaire lacks).
+    fn answer(&self, item_id: &str) -> Option<(ItemId, &Value)> {
+        let id = self.content.questionnaire.id(item_id)?;
+        Some((id, visible(self.content, &self.answers, id)?))
+    }
+
+    /// An answer in words: option and region labels rather than codes, units after numbers.
+    fn words(&self, id: ItemId, value: &Value) -> String {
+        let item = self.item(id);
+        match value {
+            Value::Bool(true) => "Yes".to_owned(),
+            Value::Bool(false) => "No".to_owned(),
+            Value::Text(text) => text.clone(),
+            Value::Int(n) => match &item.unit {
+                Some(unit) => format!("{n} {unit}"),
+                None => n.to_string(),
+            },
+            Value::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Value::Choice(option) => item.option_label(*option).to_owned(),
+            Value::Multi(options) => {
+                options.iter().map(|option| item.option_label(*option)).collect::<Vec<_>>().join(", ")
+            }
+            // Region ids are kept sorted, and their order is body order (head to foot).
+            Value::Regions(ids) => {
+                ids.iter().map(|region| self.content.regions.label(*region)).collect::<Vec<_>>().join(", ")
+            }
+        }
+    }
+
+    /// `- **Label:** answer` for one item, with the stage after the onset date.
+    fn item_bullet(&self, id: ItemId, value: &Value) -> String {
+        let item = self.item(id);
+        let mut words = self.words(id, value);
+        if item.id == "complaint.onset_date"
+            && let Some(stage) = self.record.result.scores.stage
+        {
+            words = format!("{words} (stage: {})", stage.code());
+        }
+        bullet(0, &item.label, &words)
+    }
+
+    /// Labels of item ids as the rules name them (an id the questionnaire lacks stays as it is).
+    fn item_labels(&self, item_ids: &[String]) -> Vec<String> {
+        item_ids
+            .iter()
+            .map(|item_id| {
+                self.content.questionnaire.id(item_id).map_or(item_id.clone(), |id| self.item(id).label.clone())
+            })
+            .collect()
+    }
+
+    /// Region labels in body order. A code this content does not know is shown as it is, after
+    /// the others: an area to avoid is never dropped from a summary.
+    fn region_labels(&self, codes: &[String]) -> Vec<String> {
+        let regions = &self.content.regions;
+        let mut known: Vec<_> = codes.iter().filter_map(|code| regions.id(code)).collect();
+        known.sort_unstable();
+        known.dedup();
+        let unknown = codes.iter().filter(|code| regions.id(code).is_none()).cloned();
+        known.iter().map(|id| regions.label(*id).to_owned()).chain(unknown).collect()
+    }
+
+    fn sections(&self) -> impl Iterator<Item = &Section> {
+        self.content.questionnaire.sections.iter()
+    }
+}
+
+/// A bullet at a nesting depth, bold label first. Continuation lines of multi-line text are
+/// indented so they stay inside the bullet.
+fn bullet(depth: usize, label: &str, text: &str) -> String {
+    let indent = "  ".repeat(depth);
+    let body = continued(text, indent.len() + 2);
+    if label.is_empty() { format!("{indent}- {body}") } else { format!("{indent}- **{label}:** {body}") }
+}
+
+/// Free text with every line after the first indented by `indent` spaces (blank lines stay
+/// empty, which keeps them inside a Markdown list item).
+fn continued(text: &str, indent: usize) -> String {
+    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let pad = " ".repeat(indent);
+    let mut lines = normalised.trim_end().lines();
+    let mut out = lines.next().unwrap_or_default().to_owned();
+    for line in lines {
+        out.push('\n');
+        if !line.trim().is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Text for a heading or a one-line field: line breaks become spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn header(view: &View, out: &mut Out) {
+    let questionnaire = &view.content.questionnaire;
+    let name = view.answer("patient.name");
+    match name {
+        Some((id, Value::Text(name))) => {
+            out.block(&format!("# {}: {}", one_line(&questionnaire.title), one_line(name)));
+            out.mark(id);
+        }
+        _ => out.block(&format!("# {}: patient name not recorded", one_line(&questionnaire.title))),
+    }
+    let mut lines = Vec::new();
+    let scores = &view.record.result.scores;
+    match view.answer("patient.dob") {
+        Some((id, value)) => {
+            let age = scores.age.map(|age| format!(" (age {age} at the visit)")).unwrap_or_default();
+            lines.push(bullet(0, &view.item(id).label, &format!("{}{age}", view.words(id, value))));
+            out.mark(id);
+        }
+        None => lines.push(bullet(0, "Date of birth", "Not recorded")),
+    }
+    // Records always hold the visit date; the evaluated result has it too, should it be missing.
+    let visit_type = view.answer("visit.type").map(|(id, value)| {
+        out.mark(id);
+        format!(" ({})", view.words(id, value))
+    });
+    let visit_date = match view.answer("visit.date") {
+        Some((id, value)) => {
+            out.mark(id);
+            view.words(id, value)
+        }
+        None => view.record.result.visit_date.clone(),
+    };
+    lines.push(bullet(0, "Visit date", &format!("{visit_date}{}", visit_type.unwrap_or_default())));
+    match view.answer("visit.clinician") {
+        Some((id, value)) => {
+            lines.push(bullet(0, "Clinician", &one_line(&view.words(id, value))));
+            out.mark(id);
+        }
+        None => lines.push(bullet(0, "Clinician", "Not recorded")),
+    }
+    // The rest of the patient section (sex, referral source, consent, and any item added later),
+    // each on its own line: a "No" to consent must be as visible as a "Yes".
+    if let Some(section) = view.sections().find(|s| s.id == PATIENT_SECTION) {
+        for &id in &section.items {
+            if out.is_written(id) {
+                continue;
+            }
+            if let Some(value) = visible(view.content, &view.answers, id) {
+                lines.push(view.item_bullet(id, value));
+                out.mark(id);
+            }
+        }
+    }
+    let record = view.record;
+    lines.push(bullet(
+        0,
+        "Record",
+        &format!("{} · {} · revision {}", record.id, status_words(record.status), record.revision),
+    ));
+    lines.push(bullet(
+        0,
+        "Questionnaire",
+        &format!(
+            "{} {} · rulebook {}",
+            record.questionnaire.id, record.questionnaire.version, record.result.rulebook_version
+        ),
+    ));
+    out.list(&lines);
+}
+
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::InProgress => "in progress (not final)",
+        Status::Completed => "completed",
+        Status::Amended => "amended",
+    }
+}
+
+fn subjective(view: &View, out: &mut Out) {
+    out.block("## Subjective");
+    let before = out.text.len();
+    for section in view.sections() {
+        if ![PATIENT_SECTION, EXAM_SECTION, DECISION_SECTION].contains(&section.id.as_str()) {
+            subjective_section(view, out, section);
+        }
+    }
+    if out.text.len() == before {
+        out.block("Nothing recorded.");
+    }
+}
+
+/// One questionnaire section under its own title. Items answered "no" are gathered on one line
+/// (the screen records that they were asked without a line each); every other answer gets its
+/// own line.
+fn subjective_section(view: &View, out: &mut Out, section: &Section) {
+    let mut lines = Vec::new();
+    let mut answered_no = Vec::new();
+    let mut present = Vec::new();
+    for &id in &section.items {
+        let item = view.item(id);
+        if out.is_written(id) || item.id == BP_SYSTOLIC || item.id == BP_DIASTOLIC {
+            continue;
+        }
+        let Some(value) = visible(view.content, &view.answers, id) else { continue };
+        if PAIN_RATINGS.iter().any(|(pain_id, _)| *pain_id == item.id) {
+            lines.push(pain_line(view, out));
+        } else if PSFS.iter().any(|(activity, score)| *activity == item.id || *score == item.id) {
+            lines.extend(psfs_lines(view, out));
+        } else if *value == Value::Bool(false) {
+            answered_no.push(item.label.clone());
+            out.mark(id);
+        } else if section.id == YELLOW_SECTION && *value == Value::Bool(true) {
+            present.push(item.label.clone());
+            out.mark(id);
+        } else {
+            lines.push(view.item_bullet(id, value));
+            out.mark(id);
+        }
+    }
+    if section.id == YELLOW_SECTION && !(present.is_empty() && answered_no.is_empty()) {
+        let count = present.len();
+        let ticked = if present.is_empty() { "none".to_owned() } else { present.join("; ") };
+        lines.insert(0, bullet(0, &format!("Present ({count}, {} concern)", yellow_concern(count)), &ticked));
+    }
+    if !answered_no.is_empty() {
+        lines.push(bullet(0, "Answered no", &answered_no.join("; ")));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    out.block(&format!("### {}", one_line(&section.title)));
+    out.list(&lines);
+}
+
+/// INTAKE.md: 0-1 ticked is low, 2-3 moderate, 4 or more high concern.
+fn yellow_concern(count: usize) -> &'static str {
+    match count {
+        0..=1 => "low",
+        2..=3 => "moderate",
+        _ => "high",
+    }
+}
+
+/// The NPRS ratings on one line, with the severity of the pain now.
+fn pain_line(view: &View, out: &mut Out) -> String {
+    let mut parts = Vec::new();
+    for (item_id, word) in PAIN_RATINGS {
+        let Some((id, Value::Int(score))) = view.answer(item_id) else { continue };
+        let max = view.item(id).max.unwrap_or(10);
+        let mut part = format!("{word} {score}/{max}");
+        if item_id == "pain.now"
+            && let Some(severity) = view.record.result.scores.nprs_severity
+        {
+            part.push_str(&format!(" ({})", severity.code()));
+        }
+        parts.push(part);
+        out.mark(id);
+    }
+    bullet(0, "Pain (NPRS)", &parts.join(" · "))
+}
+
+/// The PSFS activities with their scores under one bullet that gives the mean.
+fn psfs_lines(view: &View, out: &mut Out) -> Vec<String> {
+    let mut activities = Vec::new();
+    for (activity_id, score_id) in PSFS {
+        let activity = view.answer(activity_id);
+        let score = view.answer(score_id);
+        let score_words = match score {
+            Some((id, Value::Int(score))) => format!("{score}/{}", view.item(id).max.unwrap_or(10)),
+            _ => "not scored".to_owned(),
+        };
+        match activity {
+            Some((_, Value::Text(activity))) => activities.push(bullet(1, "", &format!("{activity}: {score_words}"))),
+            // A score is shown only once its activity is named, so this is a score on its own.
+            _ if score.is_some() => activities.push(bullet(1, "", &format!("(activity not named): {score_words}"))),
+            _ => {}
+        }
+        for (id, _) in activity.iter().chain(score.iter()) {
+            out.mark(*id);
+        }
+    }
+    let mean = match view.record.result.scores.psfs_mean {
+        Some(mean) => format!("mean {mean} (0 unable, 10 as before the problem)"),
+        None => "no activity scored".to_owned(),
+    };
+    let mut lines = vec![bullet(0, "Patient-Specific Functional Scale", &mean)];
+    lines.extend(activities);
+    lines
+}
+
+fn objective(view: &View, out: &mut Out) {
+    out.block("## Objective");
+    let mut lines = Vec::new();
+    if let Some(section) = view.sections().find(|s| s.id == EXAM_SECTION) {
+        for &id in &section.items {
+            if let Some(value) = visible(view.content, &view.answers, id) {
+                lines.push(view.item_bullet(id, value));
+                out.mark(id);
+            }
+        }
+    }
+    if lines.is_empty() {
+        out.block("Not examined at intake.");
+    }
+    match (view.answer(BP_SYSTOLIC), view.answer(BP_DIASTOLIC)) {
+        (Some((systolic_id, Value::Int(systolic))), Some((diastolic_id, Value::Int(diastolic)))) => {
+            let unit = view.item(systolic_id).unit.as_deref().unwrap_or("mmHg");
+            lines.push(bullet(0, "Blood pressure (resting)", &format!("{systolic}/{diastolic} {unit}")));
+            out.mark(systolic_id);
+            out.mark(diastolic_id);
+        }
+        (systolic, diastolic) => {
+            for (id, value) in systolic.into_iter().chain(diastolic) {
+                lines.push(view.item_bullet(id, value));
+                out.mark(id);
+            }
+        }
+    }
+    out.list(&lines);
+}
+
+fn massage_verdict_words(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "stop" => (tier_badge(Some(Tier::Stop)), "no massage or hands-on treatment this visit"),
+        "avoid" => (tier_badge(Some(Tier::Avoid)), "massage allowed, but not on the areas to avoid below"),
+        "modify" => {
+            (tier_badge(Some(Tier::Modify)), "massage allowed with changed pressure, site, position or duration")
+        }
+        _ => ("✓ CLEAR", "no contraindication found"),
+    }
+}
+
+fn referral_verdict_words(code: &str) -> &'static str {
+    match code {
+        "emergency" => "EMERGENCY: same-day emergency care, now",
+        "urgent" => "URGENT: medical assessment within 24 hours, before treatment",
+        "routine" => "Routine: medical review or written clearance before (further) massage",
+        _ => "None needed",
+    }
+}
+
+fn assessment(view: &View, out: &mut Out) {
+    let result = &view.record.result;
+    out.block("## Assessment");
+    let (badge, words) = massage_verdict_words(&result.verdict.massage);
+    let scores = &result.scores;
+    let mut derived = Vec::new();
+    if let Some(severity) = scores.nprs_severity {
+        derived.push(format!("pain now {}", severity.code()));
+    }
+    if let Some(stage) = scores.stage {
+        derived.push(format!("stage {}", stage.code()));
+    }
+    if let Some(age) = scores.age {
+        derived.push(format!("age {age}"));
+    }
+    if let Some(mean) = scores.psfs_mean {
+        derived.push(format!("PSFS mean {mean}"));
+    }
+    let count = scores.yellow_flag_count as usize;
+    derived.push(format!("yellow flags {count} ({} concern)", yellow_concern(count)));
+    out.list(&[
+        bullet(0, "Massage", &format!("{badge}: {words}")),
+        bullet(0, "Referral", referral_verdict_words(&result.verdict.referral)),
+        bullet(0, "Derived scores", &derived.join(" · ")),
+    ]);
+    if result.flags.is_empty() {
+        out.block("### Flags");
+        out.block("No flags raised.");
+    } else {
+        out.block(&format!("### Flags ({})", result.flags.len()));
+        for flag in &result.flags {
+            out.list(&flag_lines(view, flag));
+        }
+    }
+    out.block("### Areas to avoid");
+    let avoid = view.region_labels(&result.avoid_regions);
+    if result.verdict.massage == "stop" {
+        out.block("No massage anywhere this visit (STOP): see the flags above.");
+    }
+    if avoid.is_empty() {
+        out.block("None.");
+    } else {
+        out.block("Do not massage these areas:");
+        out.list(&avoid.iter().map(|label| bullet(0, "", label)).collect::<Vec<_>>());
+    }
+}
+
+/// One flag: badge and title, then referral, where, what to do, why and the sources.
+fn flag_lines(view: &View, flag: &FlagReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "- **{} · {}** ({})",
+        tier_badge(flag.massage),
+        one_line(&flag.title),
+        flag.kind.code().replace('_', " ")
+    )];
+    if let Some(referral) = referral_badge(flag.referral) {
+        lines.push(bullet(1, "Referral", referral));
+    }
+    if !flag.regions.is_empty() {
+        lines.push(bullet(1, "Where", &view.region_labels(&flag.regions).join(", ")));
+    }
+    lines.push(bullet(1, "Action", &flag.action));
+    if let Some(detail) = &flag.detail {
+        lines.push(bullet(1, "Note", detail));
+    }
+    if !flag.because.is_empty() {
+        lines.push(bullet(1, "Because", &view.item_labels(&flag.because).join("; ")));
+    }
+    if !flag.sources.is_empty() {
+        lines.push(bullet(1, "Sources", &flag.sources.join("; ")));
+    }
+    lines
+}
+
+fn route_words(code: &str) -> String {
+    match code {
+        "emergency_referral" => "Emergency referral".to_owned(),
+        "urgent_referral" => "Urgent referral".to_owned(),
+        "defer" => "Defer hands-on treatment".to_owned(),
+        "combined" => "Physiotherapy and massage combined".to_owned(),
+        "physio_first" => "Physiotherapy first".to_owned(),
+        "massage" => "Massage".to_owned(),
+        other => sentence_case(other),
+    }
+}
+
+/// `deep_tissue` -> `Deep tissue`.
+fn sentence_case(code: &str) -> String {
+    let words = code.replace('_', " ");
+    let mut chars = words.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn plan(view: &View, out: &mut Out) {
+    let plan = &view.record.result.plan;
+    out.block("## Plan");
+    let mut lines = vec![bullet(0, "Route", &format!("{} — {}", route_words(plan.route.code()), plan.route_reason))];
+    // The reason of a physiotherapy route already names the indications; on any other route
+    // (a referral first, say) they are still worth knowing for the next visit.
+    let route_names_indications = matches!(plan.route.code(), "combined" | "physio_first");
+    if !plan.physio_indications.is_empty() && !route_names_indications {
+        lines.push(bullet(0, "Physiotherapy indicated", &plan.physio_indications.join("; ")));
+    }
+    if let Some(kind) = plan.massage_type {
+        let reason = plan.massage_type_reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
+        lines.push(bullet(0, "Massage type", &format!("{}{reason}", sentence_case(kind.code()))));
+    }
+    // Session order and days are decided only for a combined route (PLAN.md, sections 3 and 4).
+    if let Some(order) = plan.session_order {
+        let reason = plan.session_order_reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
+        lines.push(bullet(0, "Session order", &format!("{}{reason}", sentence_case(order.code()))));
+        let days = if plan.separate_days { "Separate days" } else { "Same day allowed" };
+        lines.push(bullet(0, "Days", &format!("{days} — {}", view.content.plan.days_advice(plan.separate_days))));
+        if !plan.separate_days_reasons.is_empty() {
+            lines.push(bullet(1, "Because", &plan.separate_days_reasons.join("; ")));
+        }
+    }
+    if let Some(frequency) = &plan.frequency {
+        lines.push(bullet(0, "Frequency", frequency));
+    }
+    if !plan.aftercare.is_empty() {
+        lines.push("- **Aftercare** (to tell the patient):".to_owned());
+        lines.extend(plan.aftercare.iter().map(|line| bullet(1, "", line)));
+    }
+    out.list(&lines);
+    out.block("### Clinician's decision");
+    let mut decision = Vec::new();
+    if let Some(section) = view.sections().find(|s| s.id == DECISION_SECTION) {
+        for &id in &section.items {
+            if let Some(value) = visible(view.content, &view.answers, id) {
+                decision.push(view.item_bullet(id, value));
+                out.mark(id);
+            }
+        }
+    }
+    if decision.is_empty() {
+        out.block("Not recorded.");
+    } else {
+        if view.answer("decision.outcome").is_none() {
+            decision.insert(0, bullet(0, "Decision", "Not recorded"));
+        }
+        out.list(&decision);
+    }
+}
+
+fn amendments(view: &View, out: &mut Out) {
+    let amendments = &view.record.amendments;
+    if amendments.is_empty() {
+        return;
+    }
+    out.block("## Amendments");
+    let lines: Vec<String> = amendments
+        .iter()
+        .map(|amendment| {
+            let label = format!(
+                "Revision {}, {} by {}",
+                amendment.revision,
+                amendment.at.format("%Y-%m-%d %H:%M UTC"),
+                one_line(&amendment.by)
+            );
+            bullet(0, &label, &amendment.reason)
+        })
+        .collect();
+    out.list(&lines);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_stay_inside_their_bullet() {
+        assert_eq!(bullet(0, "Notes", "one\r\ntwo\n\nthree\n"), "- **Notes:** one\n  two\n\n  three");
+        assert_eq!(bullet(1, "", "a\nb"), "  - a\n    b");
+    }
+
+    #[test]
+    fn one_line_fields_lose_their_line_breaks() {
+        assert_eq!(one_line(" Jane\n  Doe "), "Jane Doe");
+    }
+}

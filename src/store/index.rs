@@ -1,0 +1,152 @@
+//! The list index: one small file with what `list` shows for each record, keyed by file size and
+//! modification time. It is a cache: missing, unreadable or stale, it is rebuilt from the record
+//! files, which are always the truth. It holds patient names, so it is kept with the records
+//! (0600, in the records folder) and written atomically like them.
+
+use super::atomic::write_atomic;
+use super::{Store, StoreError, io_words};
+use crate::content::Content;
+use crate::record::{Decoded, Record};
+use crate::report::VerdictReport;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+
+pub const INDEX_FILE: &str = "index.json";
+const INDEX_FORMAT: &str = "physio-intake/index";
+
+/// What `list` shows for one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListEntry {
+    pub id: String,
+    pub visit_date: Option<String>,
+    pub patient: Option<String>,
+    pub status: String,
+    pub revision: u32,
+    pub updated_at: String,
+    pub verdict: Option<VerdictReport>,
+    /// Written by a newer version: readable, not editable here.
+    pub read_only: bool,
+}
+
+impl ListEntry {
+    pub fn of(record: &Record) -> ListEntry {
+        ListEntry {
+            id: record.id.clone(),
+            visit_date: record.visit_date().map(str::to_owned),
+            patient: record.patient().map(str::to_owned),
+            status: record.status.code().to_owned(),
+            revision: record.revision,
+            updated_at: record.updated_at.to_rfc3339(),
+            verdict: Some(record.result.verdict.clone()),
+            read_only: false,
+        }
+    }
+
+    /// Best effort for a file from a newer schema: the fields we know, where they still are.
+    fn of_newer(id: &str, value: &serde_json::Map<String, Json>) -> ListEntry {
+        let text = |v: Option<&Json>| v.and_then(Json::as_str).map(str::to_owned);
+        let answers = value.get("answers");
+        ListEntry {
+            id: id.to_owned(),
+            visit_date: text(answers.and_then(|a| a.get("visit.date"))),
+            patient: text(answers.and_then(|a| a.get("patient.name"))),
+            status: text(value.get("status")).unwrap_or_else(|| "unknown".into()),
+            revision: value.get("revision").and_then(Json::as_u64).and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
+            updated_at: text(value.get("updated_at")).unwrap_or_default(),
+            verdict: value
+                .get("result")
+                .and_then(|r| r.get("verdict"))
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+            read_only: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Indexed {
+    size: u64,
+    mtime_ns: i128,
+    entry: ListEntry,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct IndexFile {
+    format: String,
+    entries: BTreeMap<String, Indexed>,
+}
+
+fn read_index(store: &Store) -> IndexFile {
+    std::fs::read(store.records_dir().join(INDEX_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
+        .filter(|index| index.format == INDEX_FORMAT)
+        .unwrap_or_default()
+}
+
+fn write_index(store: &Store, entries: BTreeMap<String, Indexed>) {
+    let index = IndexFile { format: INDEX_FORMAT.to_owned(), entries };
+    if let Ok(bytes) = serde_json::to_vec(&index) {
+        // A cache: if it cannot be written, the next list rebuilds it.
+        let _ = write_atomic(&store.records_dir(), INDEX_FILE, &bytes);
+    }
+}
+
+fn file_stamp(metadata: &std::fs::Metadata) -> (u64, i128) {
+    (metadata.len(), i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()))
+}
+
+/// After a save: update the record's index entry, so the next `list` need not read the file.
+pub(super) fn note_saved(store: &Store, record: &Record) {
+    let Ok(metadata) = std::fs::metadata(store.record_path(&record.id)) else { return };
+    let (size, mtime_ns) = file_stamp(&metadata);
+    let mut index = read_index(store);
+    index.entries.insert(record.id.clone(), Indexed { size, mtime_ns, entry: ListEntry::of(record) });
+    write_index(store, index.entries);
+}
+
+/// Bring the index up to date with the record files and return its entries, newest visit first.
+/// Files that changed are read through the full load pipeline; those that fail are quarantined.
+pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>, StoreError> {
+    let dir = store.records_dir();
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| StoreError::Io(format!("the records folder cannot be read: {}", io_words(&e))))?;
+    let old = read_index(store).entries;
+    let mut fresh = BTreeMap::new();
+    let mut changed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
+        if !super::is_valid_id(id) {
+            continue;
+        }
+        let Ok(metadata) = entry.metadata() else { continue };
+        let (size, mtime_ns) = file_stamp(&metadata);
+        if let Some(known) = old.get(id).filter(|known| known.size == size && known.mtime_ns == mtime_ns) {
+            fresh.insert(id.to_owned(), known.clone());
+            continue;
+        }
+        changed = true;
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(bytes) => bytes,
+            Err(_) => continue, // removed or unreadable just now: it is listed again next time
+        };
+        let listed = match crate::record::decode(&bytes, Some(id), content) {
+            Ok(Decoded::Current(record)) => ListEntry::of(&record),
+            Ok(Decoded::Newer { value, .. }) => ListEntry::of_newer(id, &value),
+            Err(problem) => {
+                // Quarantined files show up in the listing's `quarantined` part.
+                let _ = store.quarantine(&entry.path(), problem.category());
+                continue;
+            }
+        };
+        fresh.insert(id.to_owned(), Indexed { size, mtime_ns, entry: listed });
+    }
+    if changed || fresh.len() != old.len() {
+        write_index(store, fresh.clone());
+    }
+    let mut listed: Vec<ListEntry> = fresh.into_values().map(|i| i.entry).collect();
+    listed.sort_by(|a, b| b.visit_date.cmp(&a.visit_date).then_with(|| b.updated_at.cmp(&a.updated_at)));
+    Ok(listed)
+}

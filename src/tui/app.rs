@@ -1,0 +1,821 @@
+//! The whole state of the app, and `update`, the only place it changes (The Elm Architecture).
+//! `update` returns effects (save a draft, save a record, quit) that the runner carries out, so
+//! it can be tested with key events alone: no terminal, no disk, no clock.
+
+use super::body_chart;
+use super::form::{Field, Form, notes_area};
+use super::keymap::{self, Action, Context};
+use crate::content::Content;
+use crate::domain::{ItemId, ItemType};
+use crate::record::{Draft, Record, Revision, Status};
+use crate::rules::Referral;
+use crate::store::drafts::DraftSummary;
+use crate::store::index::ListEntry;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+
+/// A draft is saved this long after the last change...
+pub const AUTOSAVE_AFTER_IDLE: Duration = Duration::milliseconds(1000);
+/// ...and at least this often while typing goes on.
+pub const AUTOSAVE_AT_MOST_EVERY: Duration = Duration::milliseconds(5000);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Wizard,
+    Records,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    /// Save / Discard / Cancel.
+    QuitConfirm {
+        button: usize,
+    },
+    FlagDetail {
+        flag: usize,
+        scroll: u16,
+    },
+    /// Restore / View / Discard a recovered draft.
+    Recovery {
+        draft: usize,
+        button: usize,
+    },
+    /// A read-only text (a record, a draft preview, a problem list).
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+}
+
+/// The intake being edited.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub form: Form,
+    pub draft_id: String,
+    /// The last saved revision of this intake's record, once it has one.
+    pub record: Option<Record>,
+    /// Why this intake cannot be changed, shown as a banner (another user, newer version).
+    pub read_only: Option<String>,
+    /// Changed since the record was last saved.
+    pub unsaved: bool,
+    /// The first and the last change not yet in a draft.
+    pub draft_pending: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The flag panel has the focus, on this flag.
+    pub flag_focus: Option<usize>,
+    /// Referral banners the clinician has acknowledged (rule ids).
+    pub acknowledged: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    /// Time passed (the runner's wait ended): autosave if due.
+    Tick,
+    DraftSaved(Result<(), String>),
+    RecordSaved(Result<Box<Record>, String>),
+    DraftsFound(Vec<DraftSummary>),
+    /// A draft read back; `view_only` when it is opened just to look at.
+    DraftOpened(Result<Box<Draft>, String>, bool),
+    RecordsListed(Result<Vec<ListEntry>, String>),
+    RecordShown(Result<Vec<String>, String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SaveDraft(Box<Draft>),
+    DiscardDraft(String),
+    /// Save a record: a new one (`revision == 1`) or the next revision of the open one.
+    SaveRecord(Box<Record>),
+    /// Open a draft: to edit it, or (`true`) only to look at it.
+    OpenDraft(String, bool),
+    ListRecords,
+    ShowRecord(String),
+    Quit,
+}
+
+pub struct App {
+    pub content: &'static Content,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub session: Option<Session>,
+    pub home_cursor: usize,
+    pub drafts: Vec<DraftSummary>,
+    pub records: Vec<ListEntry>,
+    pub records_cursor: usize,
+    /// The last thing worth telling (saved, not saved, ...), and whether it is a problem.
+    pub status: Option<(String, bool)>,
+    /// Set by the runner before each message; tests set it by hand.
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub quitting: bool,
+    /// After a successful save, quit (the "Save" button of the quit dialog).
+    pub quit_after_save: bool,
+    pub new_id: Box<dyn FnMut() -> String>,
+}
+
+/// The entries of the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HomeEntry {
+    NewIntake,
+    Draft(usize),
+    Records,
+    Quit,
+}
+
+impl App {
+    pub fn new(
+        content: &'static Content,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        new_id: Box<dyn FnMut() -> String>,
+    ) -> App {
+        App {
+            content,
+            screen: Screen::Home,
+            overlay: None,
+            session: None,
+            home_cursor: 0,
+            drafts: Vec::new(),
+            records: Vec::new(),
+            records_cursor: 0,
+            status: None,
+            now,
+            today,
+            quitting: false,
+            quit_after_save: false,
+            new_id,
+        }
+    }
+
+    pub fn home_entries(&self) -> Vec<HomeEntry> {
+        let mut entries = vec![HomeEntry::NewIntake];
+        entries.extend((0..self.drafts.len()).map(HomeEntry::Draft));
+        entries.push(HomeEntry::Records);
+        entries.push(HomeEntry::Quit);
+        entries
+    }
+
+    /// Where the keyboard is, for the keymap and the footer.
+    pub fn context(&self) -> Context {
+        if self.overlay.is_some() {
+            return Context::Dialog;
+        }
+        match self.screen {
+            Screen::Home => Context::Home,
+            Screen::Records => Context::Records,
+            Screen::Wizard => {
+                let Some(session) = &self.session else { return Context::Home };
+                if session.flag_focus.is_some() {
+                    return Context::Flags;
+                }
+                match session.form.focused_field(self.content) {
+                    Some(field) if field.is_list() => Context::ListField,
+                    Some(field) if field.takes_text() && session.read_only.is_none() => Context::Form { text: true },
+                    _ => Context::Form { text: false },
+                }
+            }
+        }
+    }
+
+    /// When the runner must wake to autosave, if a draft is pending.
+    pub fn autosave_due(&self) -> Option<DateTime<Utc>> {
+        let (first, last) = self.session.as_ref()?.draft_pending?;
+        Some((last + AUTOSAVE_AFTER_IDLE).min(first + AUTOSAVE_AT_MOST_EVERY))
+    }
+
+    /// The unacknowledged emergency or urgent flags, for the pinned banner.
+    pub fn banner_flags(&self) -> Vec<usize> {
+        let Some(session) = &self.session else { return Vec::new() };
+        let rules = &self.content.rulebook;
+        session
+            .form
+            .assessment
+            .flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                let rule = rules.rule(f.rule);
+                matches!(rule.referral, Some(Referral::Emergency | Referral::Urgent))
+                    && !session.acknowledged.contains(&rule.id)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn start_session(&mut self, form: Form, draft_id: String, record: Option<Record>) {
+        self.session = Some(Session {
+            form,
+            draft_id,
+            record,
+            read_only: None,
+            unsaved: false,
+            draft_pending: None,
+            flag_focus: None,
+            acknowledged: Vec::new(),
+        });
+        self.screen = Screen::Wizard;
+    }
+
+    fn draft_effect(&mut self) -> Option<Effect> {
+        let session = self.session.as_mut()?;
+        if session.read_only.is_some() {
+            return None;
+        }
+        session.draft_pending = None;
+        let record = session.record.as_ref();
+        let mut draft =
+            Draft::new(session.draft_id.clone(), record.map(|r| r.id.clone()), record.map(|r| r.revision), self.now);
+        draft.section = self.content.questionnaire.sections.get(session.form.section).map(|s| s.id.clone());
+        draft.answers = session.form.draft_answers(self.content);
+        Some(Effect::SaveDraft(Box::new(draft)))
+    }
+
+    fn record_effect(&mut self, complete: bool) -> Vec<Effect> {
+        let content = self.content;
+        let Some(session) = self.session.as_mut() else { return Vec::new() };
+        if let Some(why) = &session.read_only {
+            self.status = Some((format!("Not saved: {why}"), true));
+            return Vec::new();
+        }
+        if session.form.problem_count() > 0 {
+            self.status = Some((
+                format!("Not saved: {} answer(s) need attention (marked !)", session.form.problem_count()),
+                true,
+            ));
+            return Vec::new();
+        }
+        let answers = &session.form.answers;
+        if complete {
+            let blockers = content.completion_blockers(answers);
+            if !blockers.is_empty() {
+                self.overlay = Some(Overlay::Text { title: "Not completed yet".into(), lines: blockers, scroll: 0 });
+                return Vec::new();
+            }
+        }
+        let record = match &session.record {
+            None => {
+                let status = if complete { Status::Completed } else { Status::InProgress };
+                Record::new(content, (self.new_id)(), answers, status, self.now)
+            }
+            Some(previous) if previous.status.is_final() => {
+                // Amending a completed record is the records browser's job (who and why).
+                self.status =
+                    Some(("This record is completed: changes need an amendment (from the records list)".into(), true));
+                return Vec::new();
+            }
+            Some(previous) => {
+                let change = if complete { Revision::Complete } else { Revision::Draft };
+                previous.revise(content, answers, change, self.now)
+            }
+        };
+        vec![Effect::SaveRecord(Box::new(record))]
+    }
+}
+
+fn is_press(key: &KeyEvent) -> bool {
+    key.kind != KeyEventKind::Release
+}
+
+/// The single place the state changes.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if is_press(&key) => on_key(app, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) => on_paste(app, &text),
+        Msg::Tick => match app.autosave_due() {
+            Some(due) if due <= app.now => app.draft_effect().into_iter().collect(),
+            _ => Vec::new(),
+        },
+        Msg::DraftSaved(Ok(())) => {
+            if app.status.as_ref().is_none_or(|(_, problem)| !problem) {
+                app.status = Some((format!("Draft saved {}", app.now.format("%H:%M:%S")), false));
+            }
+            Vec::new()
+        }
+        Msg::DraftSaved(Err(why)) => {
+            app.status = Some((format!("Draft not saved: {why}"), true));
+            Vec::new()
+        }
+        Msg::RecordSaved(Ok(record)) => {
+            let mut effects = Vec::new();
+            if let Some(session) = app.session.as_mut() {
+                app.status = Some((
+                    format!(
+                        "Saved: record {} revision {} ({})",
+                        &record.id[..8.min(record.id.len())],
+                        record.revision,
+                        record.status.code().replace('_', " ")
+                    ),
+                    false,
+                ));
+                session.record = Some(*record);
+                session.unsaved = false;
+                session.draft_pending = None;
+                effects.push(Effect::DiscardDraft(session.draft_id.clone()));
+            }
+            if app.quit_after_save {
+                effects.push(Effect::Quit);
+                app.quitting = true;
+            }
+            effects
+        }
+        Msg::RecordSaved(Err(why)) => {
+            app.quit_after_save = false;
+            app.status = Some((why, true));
+            Vec::new()
+        }
+        Msg::DraftsFound(drafts) => {
+            app.drafts = drafts;
+            if !app.drafts.is_empty() && app.overlay.is_none() && app.screen == Screen::Home {
+                app.overlay = Some(Overlay::Recovery { draft: 0, button: 0 });
+            }
+            Vec::new()
+        }
+        Msg::DraftOpened(Ok(draft), view_only) => {
+            let form = {
+                let mut form = Form::from_answers(app.content, &draft.answers, app.today);
+                if let Some(section) = &draft.section {
+                    form.section =
+                        app.content.questionnaire.sections.iter().position(|s| &s.id == section).unwrap_or(0);
+                }
+                form
+            };
+            app.start_session(form, draft.id.clone(), None);
+            if let Some(session) = app.session.as_mut() {
+                if view_only {
+                    session.read_only =
+                        Some("viewing a recovered draft; Ctrl-Q goes back Home, where Resume edits it".into());
+                } else {
+                    session.unsaved = true;
+                }
+            }
+            app.status = Some(if view_only {
+                ("Viewing a recovered draft (nothing changes)".into(), false)
+            } else {
+                ("Draft restored: check the answers, then save".into(), false)
+            });
+            Vec::new()
+        }
+        Msg::DraftOpened(Err(why), _) | Msg::RecordsListed(Err(why)) | Msg::RecordShown(Err(why)) => {
+            app.status = Some((why, true));
+            Vec::new()
+        }
+        Msg::RecordsListed(Ok(records)) => {
+            app.records = records;
+            app.records_cursor = 0;
+            app.screen = Screen::Records;
+            Vec::new()
+        }
+        Msg::RecordShown(Ok(lines)) => {
+            app.overlay = Some(Overlay::Text { title: "Record (read-only)".into(), lines, scroll: 0 });
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let context = app.context();
+    let action = keymap::lookup(context, &key);
+    if app.overlay.is_some() {
+        return on_overlay_key(app, action);
+    }
+    match (action, app.screen) {
+        (Some(Action::Help), _) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        (Some(Action::Quit), _) => request_quit(app),
+        (_, Screen::Home) => on_home_key(app, action),
+        (_, Screen::Records) => on_records_key(app, action),
+        (_, Screen::Wizard) => on_wizard_key(app, action, key),
+    }
+}
+
+fn request_quit(app: &mut App) -> Vec<Effect> {
+    // A read-only view closes back to Home; nothing in it can be lost.
+    if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
+        app.session = None;
+        app.screen = Screen::Home;
+        app.status = None;
+        return Vec::new();
+    }
+    if app.session.as_ref().is_some_and(|s| s.unsaved && s.read_only.is_none()) {
+        app.overlay = Some(Overlay::QuitConfirm { button: 0 });
+        return Vec::new();
+    }
+    app.quitting = true;
+    vec![Effect::Quit]
+}
+
+fn on_home_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let entries = app.home_entries();
+    match action {
+        Some(Action::Up) => app.home_cursor = app.home_cursor.saturating_sub(1),
+        Some(Action::Down) => app.home_cursor = (app.home_cursor + 1).min(entries.len() - 1),
+        Some(Action::Confirm) => match entries.get(app.home_cursor) {
+            Some(HomeEntry::NewIntake) => {
+                let id = (app.new_id)();
+                app.start_session(Form::new(app.content, app.today), id, None);
+            }
+            Some(HomeEntry::Draft(i)) => {
+                if let Some(draft) = app.drafts.get(*i) {
+                    return vec![Effect::OpenDraft(draft.id.clone(), false)];
+                }
+            }
+            Some(HomeEntry::Records) => return vec![Effect::ListRecords],
+            Some(HomeEntry::Quit) => return request_quit(app),
+            None => {}
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_records_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    match action {
+        Some(Action::Up) => app.records_cursor = app.records_cursor.saturating_sub(1),
+        Some(Action::Down) => app.records_cursor = (app.records_cursor + 1).min(app.records.len().saturating_sub(1)),
+        Some(Action::Confirm) => {
+            if let Some(record) = app.records.get(app.records_cursor) {
+                return vec![Effect::ShowRecord(record.id.clone())];
+            }
+        }
+        Some(Action::Back) => app.screen = Screen::Home,
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_overlay_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let Some(overlay) = app.overlay.clone() else { return Vec::new() };
+    match (overlay, action) {
+        (_, Some(Action::Back)) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (
+            Overlay::Help { scroll } | Overlay::FlagDetail { scroll, .. } | Overlay::Text { scroll, .. },
+            Some(Action::Down | Action::Up),
+        ) => {
+            let next = if action == Some(Action::Down) { scroll.saturating_add(1) } else { scroll.saturating_sub(1) };
+            if let Some(Overlay::Help { scroll } | Overlay::FlagDetail { scroll, .. } | Overlay::Text { scroll, .. }) =
+                app.overlay.as_mut()
+            {
+                *scroll = next;
+            }
+            Vec::new()
+        }
+        (Overlay::Help { .. } | Overlay::FlagDetail { .. } | Overlay::Text { .. }, Some(Action::Confirm)) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::QuitConfirm { button }, Some(Action::Left | Action::Right)) => {
+            let next = if action == Some(Action::Right) { (button + 1) % 3 } else { (button + 2) % 3 };
+            app.overlay = Some(Overlay::QuitConfirm { button: next });
+            Vec::new()
+        }
+        (Overlay::QuitConfirm { button }, Some(Action::Confirm)) => {
+            app.overlay = None;
+            match button {
+                0 => {
+                    app.quit_after_save = true;
+                    let effects = app.record_effect(false);
+                    if effects.is_empty() {
+                        app.quit_after_save = false;
+                    }
+                    effects
+                }
+                1 => {
+                    app.quitting = true;
+                    let mut effects = Vec::new();
+                    if let Some(session) = &app.session {
+                        effects.push(Effect::DiscardDraft(session.draft_id.clone()));
+                    }
+                    effects.push(Effect::Quit);
+                    effects
+                }
+                _ => Vec::new(),
+            }
+        }
+        (Overlay::Recovery { draft, button }, Some(Action::Left | Action::Right)) => {
+            let next = if action == Some(Action::Right) { (button + 1) % 3 } else { (button + 2) % 3 };
+            app.overlay = Some(Overlay::Recovery { draft, button: next });
+            Vec::new()
+        }
+        (Overlay::Recovery { draft, button }, Some(Action::Up | Action::Down)) => {
+            let count = app.drafts.len().max(1);
+            let next = if action == Some(Action::Down) { (draft + 1) % count } else { (draft + count - 1) % count };
+            app.overlay = Some(Overlay::Recovery { draft: next, button });
+            Vec::new()
+        }
+        (Overlay::Recovery { draft, button }, Some(Action::Confirm)) => {
+            let Some(summary) = app.drafts.get(draft).cloned() else {
+                app.overlay = None;
+                return Vec::new();
+            };
+            match button {
+                0 | 1 => {
+                    app.overlay = None;
+                    vec![Effect::OpenDraft(summary.id, button == 1)]
+                }
+                _ => {
+                    app.drafts.remove(draft);
+                    app.overlay =
+                        if app.drafts.is_empty() { None } else { Some(Overlay::Recovery { draft: 0, button: 0 }) };
+                    vec![Effect::DiscardDraft(summary.id)]
+                }
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let content = app.content;
+    let Some(session) = app.session.as_mut() else { return Vec::new() };
+
+    if let Some(flag) = session.flag_focus {
+        let count = session.form.assessment.flags.len();
+        match action {
+            Some(Action::Up) => session.flag_focus = Some(flag.saturating_sub(1)),
+            Some(Action::Down) => session.flag_focus = Some((flag + 1).min(count.saturating_sub(1))),
+            Some(Action::Confirm) if count > 0 => app.overlay = Some(Overlay::FlagDetail { flag, scroll: 0 }),
+            Some(Action::Back) | Some(Action::FocusFlags) => session.flag_focus = None,
+            Some(Action::Save) => return app.record_effect(false),
+            Some(Action::Complete) => return app.record_effect(true),
+            Some(Action::Acknowledge) => acknowledge(app),
+            _ => {}
+        }
+        return Vec::new();
+    }
+
+    match action {
+        Some(Action::Save) => return app.record_effect(false),
+        Some(Action::Complete) => return app.record_effect(true),
+        Some(Action::FocusFlags) => {
+            session.flag_focus = Some(0);
+            return Vec::new();
+        }
+        Some(Action::Acknowledge) => {
+            acknowledge(app);
+            return Vec::new();
+        }
+        Some(Action::Summary) => {
+            let report = crate::report::Report::new(content, &session.form.assessment);
+            let lines = crate::report::render_text(content, &report).lines().map(str::to_owned).collect();
+            app.overlay = Some(Overlay::Text { title: "Summary".into(), lines, scroll: 0 });
+            return Vec::new();
+        }
+        Some(Action::NextSection) => return change_section(app, 1),
+        Some(Action::PrevSection) => return change_section(app, -1),
+        _ => {}
+    }
+
+    let Some(item_id) = session.form.focused_item(content) else {
+        return Vec::new();
+    };
+    let read_only = session.read_only.is_some();
+    let field = &mut session.form.fields[item_id.index()];
+    let is_notes = matches!(field, Field::Notes(_));
+
+    // Notes take Enter and the arrows as text editing; Tab leaves them.
+    if is_notes
+        && !read_only
+        && matches!(key.code, KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right)
+        && key.modifiers == KeyModifiers::NONE
+    {
+        if let Field::Notes(area) = field {
+            area.input(key);
+        }
+        return changed(app);
+    }
+
+    match action {
+        Some(Action::NextField) => return move_focus(app, 1),
+        Some(Action::PrevField) => return move_focus(app, -1),
+        Some(Action::Back) => return Vec::new(),
+        _ => {}
+    }
+    if read_only {
+        return Vec::new();
+    }
+
+    let item = content.questionnaire.item(item_id);
+    let edited = match (field, action) {
+        (Field::Bool(b), Some(Action::Yes)) => set(b, Some(true)),
+        (Field::Bool(b), Some(Action::No)) => set(b, Some(false)),
+        (Field::Bool(b), Some(Action::Toggle)) => set(
+            b,
+            match *b {
+                None => Some(true),
+                Some(true) => Some(false),
+                Some(false) => None,
+            },
+        ),
+        (Field::Bool(b), Some(Action::Clear)) => set(b, None),
+        (Field::Choice { value, cursor }, Some(Action::Up)) => {
+            *cursor = cursor.saturating_sub(1);
+            let _ = value;
+            false
+        }
+        (Field::Choice { cursor, .. }, Some(Action::Down)) => {
+            *cursor = (*cursor + 1).min(item.options.len().saturating_sub(1) as u16);
+            false
+        }
+        (Field::Choice { value, cursor }, Some(Action::Toggle)) => {
+            *value = if *value == Some(*cursor) { None } else { Some(*cursor) };
+            true
+        }
+        (Field::Choice { value, .. }, Some(Action::Clear)) => value.take().is_some(),
+        (Field::Multi { cursor, .. }, Some(Action::Up)) => {
+            *cursor = cursor.saturating_sub(1);
+            false
+        }
+        (Field::Multi { cursor, .. }, Some(Action::Down)) => {
+            *cursor = (*cursor + 1).min(item.options.len().saturating_sub(1) as u16);
+            false
+        }
+        (Field::Multi { values, cursor }, Some(Action::Toggle)) => {
+            match values.iter().position(|v| v == cursor) {
+                Some(i) => {
+                    values.remove(i);
+                }
+                None => {
+                    values.push(*cursor);
+                    values.sort_unstable();
+                }
+            }
+            true
+        }
+        (Field::Multi { values, .. }, Some(Action::Clear)) => {
+            let had = !values.is_empty();
+            values.clear();
+            had
+        }
+        (
+            Field::Regions { cursor, .. },
+            Some(direction @ (Action::Up | Action::Down | Action::Left | Action::Right)),
+        ) => {
+            *cursor = body_chart::step(&content.regions, *cursor, direction);
+            false
+        }
+        (Field::Regions { values, cursor }, Some(Action::Toggle)) => {
+            match values.iter().position(|v| v == cursor) {
+                Some(i) => {
+                    values.remove(i);
+                }
+                None => {
+                    values.push(*cursor);
+                    values.sort_unstable();
+                }
+            }
+            true
+        }
+        (Field::Regions { values, .. }, Some(Action::Clear)) => {
+            let had = !values.is_empty();
+            values.clear();
+            had
+        }
+        (Field::Line(input), Some(Action::Today)) if item.kind == ItemType::Date => {
+            *input = tui_input::Input::new(app.today.format("%Y-%m-%d").to_string());
+            true
+        }
+        (Field::Line(input), _) => {
+            let accepted = match (item.kind, key.code) {
+                // Numbers and dates take only what can be part of one; anything else is ignored
+                // rather than typed, so a stray letter never hides in a number.
+                (ItemType::Int, KeyCode::Char(c)) => c.is_ascii_digit() || c == '-',
+                (ItemType::Date, KeyCode::Char(c)) => c.is_ascii_digit() || c == '-',
+                _ => true,
+            };
+            accepted && input.handle_event(&Event::Key(key)).is_some_and(|r| r.value)
+        }
+        (Field::Notes(area), _) => area.input(key),
+        _ => false,
+    };
+    if edited { changed(app) } else { Vec::new() }
+}
+
+fn set(slot: &mut Option<bool>, value: Option<bool>) -> bool {
+    let changed = *slot != value;
+    *slot = value;
+    changed
+}
+
+/// After any edit: validate and re-evaluate, keep the focus on a shown item, and schedule a draft.
+fn changed(app: &mut App) -> Vec<Effect> {
+    let now = app.now;
+    let content = app.content;
+    if let Some(session) = app.session.as_mut() {
+        session.form.refresh(content);
+        session.form.clamp_focus(content);
+        session.unsaved = true;
+        session.draft_pending = Some(match session.draft_pending {
+            Some((first, _)) => (first, now),
+            None => (now, now),
+        });
+        if let Some(flag) = session.flag_focus {
+            session.flag_focus = Some(flag.min(session.form.assessment.flags.len().saturating_sub(1)));
+        }
+    }
+    Vec::new()
+}
+
+fn move_focus(app: &mut App, step: isize) -> Vec<Effect> {
+    let content = app.content;
+    let Some(session) = app.session.as_mut() else { return Vec::new() };
+    let count = session.form.visible_items(content).len();
+    let next = session.form.focus as isize + step;
+    if next >= count as isize {
+        return change_section(app, 1);
+    }
+    if next < 0 {
+        let effects = change_section(app, -1);
+        if let Some(session) = app.session.as_mut() {
+            session.form.focus = session.form.visible_items(content).len().saturating_sub(1);
+        }
+        return effects;
+    }
+    session.form.focus = next as usize;
+    Vec::new()
+}
+
+/// Move to another section; the draft is saved at every section change.
+fn change_section(app: &mut App, step: isize) -> Vec<Effect> {
+    let sections = app.content.questionnaire.sections.len();
+    let Some(session) = app.session.as_mut() else { return Vec::new() };
+    let next = (session.form.section as isize + step).clamp(0, sections as isize - 1) as usize;
+    if next == session.form.section {
+        return Vec::new();
+    }
+    session.form.section = next;
+    session.form.focus = 0;
+    let pending = session.draft_pending.is_some();
+    if pending { app.draft_effect().into_iter().collect() } else { Vec::new() }
+}
+
+fn acknowledge(app: &mut App) {
+    let banner = app.banner_flags();
+    let content = app.content;
+    if let Some(session) = app.session.as_mut() {
+        for index in banner {
+            let rule = content.rulebook.rule(session.form.assessment.flags[index].rule);
+            session.acknowledged.push(rule.id.clone());
+        }
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let content = app.content;
+    let Some(session) = app.session.as_mut() else { return Vec::new() };
+    if session.read_only.is_some() || app.overlay.is_some() || session.flag_focus.is_some() {
+        return Vec::new();
+    }
+    let Some(item_id) = session.form.focused_item(content) else { return Vec::new() };
+    match &mut session.form.fields[item_id.index()] {
+        Field::Line(input) => {
+            // One-line fields: newlines become spaces, so nothing pasted is lost.
+            let flat: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+            let mut value = input.value().to_owned();
+            let at = value.char_indices().nth(input.cursor()).map_or(value.len(), |(i, _)| i);
+            value.insert_str(at, flat.trim_end());
+            let cursor = input.cursor() + flat.trim_end().chars().count();
+            *input = tui_input::Input::new(value).with_cursor(cursor);
+        }
+        Field::Notes(area) => {
+            area.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+        }
+        _ => return Vec::new(),
+    }
+    changed(app)
+}
+
+/// A new form from a record's answers, for tests and for opening records.
+pub fn form_from_record(content: &Content, record: &Record, today: NaiveDate) -> Form {
+    let mut form = Form::from_answers(content, &record.answers, today);
+    form.section = 0;
+    form
+}
+
+/// Keep `notes_area` and `ItemId` reachable for the views.
+pub fn notes_lines(field: &Field) -> Vec<String> {
+    match field {
+        Field::Notes(area) => area.lines().to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn empty_notes() -> Field {
+    Field::Notes(Box::new(notes_area(Vec::new())))
+}
+
+pub fn item_label(content: &Content, id: ItemId) -> &str {
+    &content.questionnaire.item(id).label
+}

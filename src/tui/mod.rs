@@ -1,0 +1,59 @@
+//! The terminal app: the only code that touches the terminal. `app` holds the state and
+//! `update`; `view` draws it; `keymap` is the one table of keys; `terminal` sets up and restores
+//! the terminal on every exit path; `runner` is the event loop and carries out effects.
+
+pub mod app;
+pub mod body_chart;
+pub mod form;
+pub mod keymap;
+pub mod runner;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use crate::content::Content;
+use crate::store::Store;
+use app::App;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use runner::{Ending, Runner};
+
+/// Run the app on the real terminal until the clinician quits. Returns the process exit status.
+pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
+    let theme = theme::Theme::from_env(std::env::var_os("NO_COLOR"));
+    let (sender, wakes) = std::sync::mpsc::channel();
+    if let Err(e) = runner::spawn_signal_thread(sender.clone()) {
+        eprintln!("physio-intake: cannot watch for signals ({}); not starting, to keep work safe", e.kind());
+        return 1;
+    }
+    terminal::install_panic_hook();
+    if let Err(e) = terminal::setup(mouse) {
+        terminal::restore();
+        eprintln!("physio-intake: this terminal cannot run the app ({})", e.kind());
+        return 1;
+    }
+    let mut term = match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+        Ok(term) => term,
+        Err(e) => {
+            terminal::restore();
+            eprintln!("physio-intake: this terminal cannot run the app ({})", e.kind());
+            return 1;
+        }
+    };
+    runner::spawn_input_thread(sender.clone());
+    runner::spawn_tty_watchdog(sender);
+    let now = chrono::Utc::now();
+    let today = chrono::Local::now().date_naive();
+    let id_source = Box::new(|| crate::store::new_id(chrono::Utc::now()).unwrap_or_else(|_| "0".repeat(26)));
+    let mut app = App::new(content, now, today, id_source);
+    let mut runner = Runner::new(store);
+    runner.start(&mut app);
+    let ending = runner.run(&mut app, theme, &mut term, &wakes);
+    // Leave nothing with patient data on the normal screen: the alternate screen is discarded.
+    terminal::restore();
+    match ending {
+        Ending::Quit => 0,
+        Ending::Signal(signal) => 128 + signal,
+        Ending::TerminalLost => 129,
+    }
+}

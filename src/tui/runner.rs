@@ -1,0 +1,213 @@
+//! The event loop: wait (blocking, no fixed tick) for input, a signal, a lost terminal or the
+//! next autosave; update; draw; carry out effects with the store. Generic over the backend, so
+//! tests can run the real loop into a `TestBackend`.
+
+use super::app::{App, Effect, Msg, update};
+use super::theme::Theme;
+use super::view::view;
+use crate::content::Content;
+use crate::record::{Decoded, Record};
+use crate::store::lock::Holder;
+use crate::store::records::Editing;
+use crate::store::{Store, StoreError};
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::Event;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+/// Everything the loop can wake for.
+#[derive(Debug)]
+pub enum Wake {
+    Input(Event),
+    /// SIGTERM, SIGHUP or SIGINT.
+    Signal(i32),
+    /// The terminal went away (closed window, dropped SSH) without a signal.
+    TerminalLost,
+}
+
+/// How the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    Signal(i32),
+    TerminalLost,
+}
+
+pub struct Runner {
+    pub store: Store,
+    /// The lock of the record being edited, held from its first save until the app ends.
+    editing: Option<Editing>,
+}
+
+impl Runner {
+    pub fn new(store: Store) -> Runner {
+        Runner { store, editing: None }
+    }
+
+    /// Messages to start with: drafts to offer for recovery.
+    pub fn start(&mut self, app: &mut App) {
+        let drafts = self.store.recoverable_drafts(app.content).unwrap_or_default();
+        let _ = update(app, Msg::DraftsFound(drafts));
+    }
+
+    /// Run until quit, a signal, or a lost terminal; the last draft is flushed in every case.
+    pub fn run<B: Backend>(
+        &mut self,
+        app: &mut App,
+        theme: Theme,
+        terminal: &mut Terminal<B>,
+        wakes: &Receiver<Wake>,
+    ) -> Ending {
+        let _ = terminal.draw(|frame| view(app, theme, frame));
+        loop {
+            app.now = Utc::now();
+            let timeout = app
+                .autosave_due()
+                .map(|due| (due - app.now).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(Duration::from_secs(3600));
+            let msg = match wakes.recv_timeout(timeout) {
+                Ok(Wake::Input(Event::Key(key))) => Msg::Key(key),
+                Ok(Wake::Input(Event::Paste(text))) => Msg::Paste(text),
+                Ok(Wake::Input(Event::Resize(_, _))) => Msg::Tick,
+                Ok(Wake::Input(_)) => continue,
+                Ok(Wake::Signal(signal)) => {
+                    self.flush_draft(app);
+                    return Ending::Signal(signal);
+                }
+                Ok(Wake::TerminalLost) | Err(RecvTimeoutError::Disconnected) => {
+                    self.flush_draft(app);
+                    return Ending::TerminalLost;
+                }
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+            };
+            app.now = Utc::now();
+            let mut pending = update(app, msg);
+            while !pending.is_empty() {
+                let mut next = Vec::new();
+                for effect in pending {
+                    if effect == Effect::Quit {
+                        self.flush_draft(app);
+                        let _ = terminal.draw(|frame| view(app, theme, frame));
+                        return Ending::Quit;
+                    }
+                    if let Some(reply) = self.carry_out(app.content, effect) {
+                        app.now = Utc::now();
+                        next.extend(update(app, reply));
+                    }
+                }
+                pending = next;
+            }
+            let _ = terminal.draw(|frame| view(app, theme, frame));
+        }
+    }
+
+    /// Save the draft now if anything is pending (on quit, signals and a lost terminal).
+    pub fn flush_draft(&mut self, app: &mut App) {
+        if app.autosave_due().is_some() {
+            app.now = app.autosave_due().unwrap_or(app.now);
+            for effect in update(app, Msg::Tick) {
+                let _ = self.carry_out(app.content, effect);
+            }
+        }
+    }
+
+    /// Do one effect; the answer comes back as a message.
+    pub fn carry_out(&mut self, content: &Content, effect: Effect) -> Option<Msg> {
+        match effect {
+            Effect::SaveDraft(draft) => Some(Msg::DraftSaved(self.store.save_draft(&draft).map_err(|e| e.to_string()))),
+            Effect::DiscardDraft(id) => {
+                let _ = self.store.discard_draft(&id);
+                None
+            }
+            Effect::SaveRecord(record) => {
+                Some(Msg::RecordSaved(self.save_record(content, *record).map(Box::new).map_err(|e| e.to_string())))
+            }
+            Effect::OpenDraft(id, view_only) => {
+                Some(Msg::DraftOpened(self.store.load_draft(&id).map(Box::new).map_err(|e| e.to_string()), view_only))
+            }
+            Effect::ListRecords => {
+                Some(Msg::RecordsListed(self.store.list(content).map(|l| l.records).map_err(|e| e.to_string())))
+            }
+            Effect::ShowRecord(id) => Some(Msg::RecordShown(match self.store.load(&id, content) {
+                Ok(Decoded::Current(record)) => {
+                    Ok(crate::report::render_text(content, &record.result).lines().map(str::to_owned).collect())
+                }
+                Ok(Decoded::Newer { .. }) => Err(StoreError::ReadOnly(id).to_string()),
+                Err(e) => Err(e.to_string()),
+            })),
+            Effect::Quit => None,
+        }
+    }
+
+    fn save_record(&mut self, content: &Content, record: Record) -> Result<Record, StoreError> {
+        if record.revision == 1 {
+            self.store.create(&record)?;
+            // Hold the lock from now on, so a second instance opens it read-only.
+            if let Ok(Ok(editing)) = self.store.edit(&record.id, &Holder::this_process(Utc::now())) {
+                self.editing = Some(editing);
+            }
+            return Ok(record);
+        }
+        let editing = match self.editing.take() {
+            Some(editing) if editing.id == record.id => editing,
+            _ => match self.store.edit(&record.id, &Holder::this_process(Utc::now()))? {
+                Ok(editing) => editing,
+                Err(holder) => {
+                    let who = holder.map(|h| h.describe()).unwrap_or_else(|| "another program".into());
+                    return Err(StoreError::NotSaved(format!("the record is open for editing by {who}")));
+                }
+            },
+        };
+        let result = self.store.save(&editing, &record, content);
+        self.editing = Some(editing);
+        result.map(|()| record)
+    }
+}
+
+/// Read terminal input on its own thread, so the loop can also wake for signals and autosave.
+pub fn spawn_input_thread(sender: std::sync::mpsc::Sender<Wake>) {
+    std::thread::spawn(move || {
+        loop {
+            match ratatui::crossterm::event::read() {
+                Ok(event) => {
+                    if sender.send(Wake::Input(event)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = sender.send(Wake::TerminalLost);
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP and SIGINT flush the draft, restore the terminal and exit.
+pub fn spawn_signal_thread(sender: std::sync::mpsc::Sender<Wake>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let _ = sender.send(Wake::Signal(signal));
+        }
+    });
+    Ok(())
+}
+
+/// crossterm 0.29 spins at full CPU once its tty is gone and its read never returns, so a
+/// separate thread checks that the terminal is still there (every 2 s: a file open, no busy
+/// loop) and wakes the loop to flush the draft and exit.
+pub fn spawn_tty_watchdog(sender: std::sync::mpsc::Sender<Wake>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(2));
+            if std::fs::File::open("/dev/tty").is_err() {
+                let _ = sender.send(Wake::TerminalLost);
+                return;
+            }
+        }
+    });
+}

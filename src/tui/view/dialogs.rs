@@ -1,0 +1,111 @@
+//! Dialogs drawn over the screen: help, quit confirmation, draft recovery, flag detail, text.
+
+use super::super::app::{App, Overlay};
+use super::super::keymap;
+use super::super::theme::Theme;
+use super::flags::flag_detail_lines;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
+    let Some(overlay) = &app.overlay else { return };
+    match overlay {
+        Overlay::Help { scroll } => {
+            let mut lines = Vec::new();
+            for (title, keys) in keymap::help_sections() {
+                lines.push(Line::styled(title, theme.heading()));
+                for (key, description) in keys {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {key:<10}"), theme.key()),
+                        Span::raw(description),
+                    ]));
+                }
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(
+                "Letters typed in a text field are text, never shortcuts. Esc closes this.",
+                theme.muted(),
+            ));
+            text_box(theme, frame, screen, " Help: every key (Esc closes, ↑↓ scroll) ", lines, *scroll);
+        }
+        Overlay::FlagDetail { flag, scroll } => {
+            let (title, lines) = flag_detail_lines(app, *flag);
+            text_box(theme, frame, screen, &format!(" {title} "), lines.into_iter().map(Line::raw).collect(), *scroll);
+        }
+        Overlay::Text { title, lines, scroll } => {
+            text_box(
+                theme,
+                frame,
+                screen,
+                &format!(" {title} (Esc closes) "),
+                lines.iter().cloned().map(Line::raw).collect(),
+                *scroll,
+            );
+        }
+        Overlay::QuitConfirm { button } => {
+            let lines = vec![
+                Line::raw("This intake is not saved as a record yet."),
+                Line::raw("Save it, discard the changes, or go back?"),
+                Line::raw(""),
+                buttons(theme, &["Save", "Discard", "Cancel"], *button),
+            ];
+            small_box(theme, frame, screen, " Quit ", lines);
+        }
+        Overlay::Recovery { draft, button } => {
+            let Some(summary) = app.drafts.get(*draft) else { return };
+            let lines = vec![
+                Line::raw("Unsaved work was found from a session that did not end normally:"),
+                Line::styled(
+                    format!(
+                        "  {} — last edit {}{}",
+                        summary.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet"),
+                        summary.saved_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        if app.drafts.len() > 1 {
+                            format!("  ({} of {}, ↑↓)", draft + 1, app.drafts.len())
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    theme.heading(),
+                ),
+                Line::raw("Nothing is discarded unless you choose to."),
+                Line::raw(""),
+                buttons(theme, &["Restore", "View", "Discard"], *button),
+            ];
+            small_box(theme, frame, screen, " Recover unsaved work ", lines);
+        }
+    }
+}
+
+fn buttons(theme: Theme, labels: &[&str], selected: usize) -> Line<'static> {
+    let mut spans = vec![Span::raw("  ")];
+    for (i, label) in labels.iter().enumerate() {
+        let style = if i == selected { theme.focus() } else { theme.base() };
+        spans.push(Span::styled(format!("[ {label} ]"), style));
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled("← → choose · Enter · Esc cancel", theme.muted()));
+    Line::from(spans)
+}
+
+fn centred(screen: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(screen.width);
+    let height = height.min(screen.height);
+    Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width, height }
+}
+
+fn small_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: Vec<Line<'static>>) {
+    let area = centred(screen, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    let block = Block::default().borders(Borders::ALL).title(title.to_owned()).border_style(theme.selected());
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+fn text_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: Vec<Line<'static>>, scroll: u16) {
+    let area = centred(screen, screen.width.saturating_sub(6).min(100), screen.height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let block = Block::default().borders(Borders::ALL).title(title.to_owned()).border_style(theme.selected());
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
+}

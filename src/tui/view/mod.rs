@@ -1,0 +1,190 @@
+//! Drawing: a pure function of the app state into a frame. It decides nothing.
+
+mod dialogs;
+mod flags;
+mod form;
+
+use super::app::{App, HomeEntry, Screen};
+use super::keymap;
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draw the whole screen.
+pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(theme, frame, area);
+        return;
+    }
+    let banners = flags::banner_lines(app, theme, area.width);
+    let [title, banner_area, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banners.len() as u16),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(title_line(app)).style(theme.title()), title);
+    frame.render_widget(Paragraph::new(banners), banner_area);
+    match app.screen {
+        Screen::Home => home(app, theme, frame, body),
+        Screen::Records => records(app, theme, frame, body),
+        Screen::Wizard => {
+            let panel_width = if body.width >= 110 { 40 } else { 30 };
+            let [form_area, flag_area] =
+                Layout::horizontal([Constraint::Min(40), Constraint::Length(panel_width)]).areas(body);
+            form::draw(app, theme, frame, form_area);
+            flags::panel(app, theme, frame, flag_area);
+        }
+    }
+    status_line(app, theme, frame, status);
+    footer_line(app, theme, frame, footer);
+    dialogs::draw(app, theme, frame, area);
+}
+
+fn too_small(theme: Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::styled("Terminal too small", theme.heading()),
+        Line::raw(format!("Needs {MIN_WIDTH}x{MIN_HEIGHT}; now {}x{}.", area.width, area.height)),
+        Line::raw("Enlarge the window: nothing is lost."),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+fn title_line(app: &App) -> Line<'static> {
+    let mut text = String::from(" physio-intake");
+    match app.screen {
+        Screen::Home => text.push_str(" · Home"),
+        Screen::Records => text.push_str(" · Records"),
+        Screen::Wizard => {
+            if let Some(session) = &app.session {
+                let sections = &app.content.questionnaire.sections;
+                let n = session.form.section;
+                let what = match &session.record {
+                    Some(record) => format!("Record {} r{}", &record.id[..8.min(record.id.len())], record.revision),
+                    None => "New intake".into(),
+                };
+                // The window title never carries patient data; this in-app title may, as the
+                // clinician is looking at the record anyway.
+                text.push_str(&format!(
+                    " · {what} · Step {}/{}: {}",
+                    n + 1,
+                    sections.len(),
+                    sections.get(n).map_or("", |s| s.title.as_str())
+                ));
+            }
+        }
+    }
+    Line::raw(text)
+}
+
+fn home(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled("  Intake, safety screen and care plan", theme.heading()),
+        Line::styled("  for physiotherapy and massage", theme.muted()),
+        Line::raw(""),
+    ];
+    for (index, entry) in app.home_entries().iter().enumerate() {
+        let text = match entry {
+            HomeEntry::NewIntake => "New intake".to_owned(),
+            HomeEntry::Draft(i) => app.drafts.get(*i).map_or_else(String::new, |d| {
+                format!(
+                    "Resume draft: {} (last edit {})",
+                    d.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet"),
+                    d.saved_at.format("%Y-%m-%d %H:%M")
+                )
+            }),
+            HomeEntry::Records => "Records".to_owned(),
+            HomeEntry::Quit => "Quit".to_owned(),
+        };
+        let focused = index == app.home_cursor;
+        let marker = if focused { "› " } else { "  " };
+        let style = if focused { theme.focus() } else { theme.base() };
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(format!("{marker}{text}"), style)]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let block = Block::default().borders(Borders::TOP).title(" Records (newest visit first) ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.records.is_empty() {
+        frame.render_widget(Paragraph::new("No records yet. Ctrl-S in an intake saves one."), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let start = app.records_cursor.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = app
+        .records
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, r)| {
+            let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
+                if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
+            });
+            let text = format!(
+                "{:<10}  {:<11}  {:<22}  {}",
+                r.visit_date.as_deref().unwrap_or("–"),
+                r.status.replace('_', " "),
+                verdict,
+                r.patient.as_deref().unwrap_or("(no name)")
+            );
+            let style = if i == app.records_cursor { theme.focus() } else { theme.base() };
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    if let Some((text, problem)) = &app.status {
+        spans.push(Span::styled(format!(" {text}"), if *problem { theme.error() } else { theme.ok() }));
+    }
+    if let Some(session) = &app.session
+        && app.screen == Screen::Wizard
+    {
+        let problems = session.form.problem_count();
+        if problems > 0 {
+            spans.push(Span::styled(format!("  ! {problems} answer(s) need attention"), theme.error()));
+        }
+        if session.unsaved {
+            spans.push(Span::styled("  · not yet saved as a record", theme.muted()));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn footer_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (key, description) in keymap::footer(app.context()) {
+        spans.push(Span::styled(format!(" {key}"), theme.key()));
+        spans.push(Span::styled(format!(" {description} "), theme.muted().remove_modifier(Modifier::DIM)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Cut a string to a width in characters, with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
