@@ -330,10 +330,12 @@ fn envelope(bytes: &[u8], format: &str) -> Result<(Map<String, Json>, u64), Reco
         Err(e) if e.error_len().is_none() => return Err(RecordProblem::Truncated),
         Err(_) => return Err(RecordProblem::NotJson),
     };
-    let value: Json = serde_json::from_str(text).map_err(|e| {
-        if e.classify() == serde_json::error::Category::Eof { RecordProblem::Truncated } else { RecordProblem::NotJson }
+    let value = serde_json::from_str::<UniqueKeys>(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Eof => RecordProblem::Truncated,
+        serde_json::error::Category::Data => RecordProblem::Invalid("a field is written twice with two values"),
+        _ => RecordProblem::NotJson,
     })?;
-    let Json::Object(body) = value else { return Err(RecordProblem::WrongFormat) };
+    let Json::Object(body) = value.0 else { return Err(RecordProblem::WrongFormat) };
     if body.get("format").and_then(Json::as_str) != Some(format) {
         return Err(RecordProblem::WrongFormat);
     }
@@ -342,6 +344,65 @@ fn envelope(bytes: &[u8], format: &str) -> Result<(Map<String, Json>, u64), Reco
         return Err(RecordProblem::WrongFormat);
     }
     Ok((body, schema))
+}
+
+/// A JSON value in which no object has the same key twice. serde_json keeps the last of two
+/// duplicates, while a person reading the file may believe the first: such a file is damaged.
+struct UniqueKeys(Json);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let UniqueKeys(value) = map.next_value()?;
+            if object.insert(key, value).is_some() {
+                // Neither the key nor its value is repeated in the message.
+                return Err(serde::de::Error::custom("a key appears twice"));
+            }
+        }
+        Ok(Json::Object(object))
+    }
 }
 
 fn verify_checksum(mut body: Map<String, Json>) -> Result<Map<String, Json>, RecordProblem> {

@@ -1,6 +1,8 @@
-//! The list index: one small file with what `list` shows for each record, keyed by file size and
-//! modification time. It is a cache: missing, unreadable or stale, it is rebuilt from the record
-//! files, which are always the truth. It holds patient names, so it is kept with the records
+//! The list index: one small file with what `list` shows for each record, keyed by file size,
+//! modification time and inode. It is a cache: missing, unreadable or stale, it is rebuilt from the
+//! record files, which are always the truth. File times are coarse (a few milliseconds), so an
+//! entry whose time is not strictly older than the index file itself could hide a second save in
+//! the same tick: such "racy" entries are re-read, as git does with its index. It holds patient names, so it is kept with the records
 //! (0600, in the records folder) and written atomically like them.
 
 use super::atomic::write_atomic;
@@ -68,6 +70,7 @@ impl ListEntry {
 struct Indexed {
     size: u64,
     mtime_ns: i128,
+    inode: u64,
     entry: ListEntry,
 }
 
@@ -77,12 +80,19 @@ struct IndexFile {
     entries: BTreeMap<String, Indexed>,
 }
 
-fn read_index(store: &Store) -> IndexFile {
-    std::fs::read(store.records_dir().join(INDEX_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
-        .filter(|index| index.format == INDEX_FORMAT)
-        .unwrap_or_default()
+/// The index and its file's modification time (None when there is no usable index).
+fn read_index(store: &Store) -> (IndexFile, Option<i128>) {
+    let path = store.records_dir().join(INDEX_FILE);
+    let Ok(file) = std::fs::File::open(&path) else { return Default::default() };
+    let written = file.metadata().ok().map(|m| file_stamp(&m).mtime_ns);
+    let mut bytes = Vec::new();
+    if std::io::Read::read_to_end(&mut &file, &mut bytes).is_err() {
+        return Default::default();
+    }
+    match serde_json::from_slice::<IndexFile>(&bytes) {
+        Ok(index) if index.format == INDEX_FORMAT => (index, written),
+        _ => Default::default(),
+    }
 }
 
 fn write_index(store: &Store, entries: BTreeMap<String, Indexed>) {
@@ -93,16 +103,36 @@ fn write_index(store: &Store, entries: BTreeMap<String, Indexed>) {
     }
 }
 
-fn file_stamp(metadata: &std::fs::Metadata) -> (u64, i128) {
-    (metadata.len(), i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()))
+struct Stamp {
+    size: u64,
+    mtime_ns: i128,
+    inode: u64,
+}
+
+fn file_stamp(metadata: &std::fs::Metadata) -> Stamp {
+    Stamp {
+        size: metadata.len(),
+        mtime_ns: i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
+        inode: metadata.ino(),
+    }
+}
+
+impl Indexed {
+    /// The cached entry still describes the file: same stamp, and written a tick before the index.
+    fn describes(&self, now: &Stamp, index_written: Option<i128>) -> bool {
+        self.size == now.size
+            && self.mtime_ns == now.mtime_ns
+            && self.inode == now.inode
+            && index_written.is_some_and(|written| self.mtime_ns < written)
+    }
 }
 
 /// After a save: update the record's index entry, so the next `list` need not read the file.
 pub(super) fn note_saved(store: &Store, record: &Record) {
     let Ok(metadata) = std::fs::metadata(store.record_path(&record.id)) else { return };
-    let (size, mtime_ns) = file_stamp(&metadata);
-    let mut index = read_index(store);
-    index.entries.insert(record.id.clone(), Indexed { size, mtime_ns, entry: ListEntry::of(record) });
+    let Stamp { size, mtime_ns, inode } = file_stamp(&metadata);
+    let (mut index, _) = read_index(store);
+    index.entries.insert(record.id.clone(), Indexed { size, mtime_ns, inode, entry: ListEntry::of(record) });
     write_index(store, index.entries);
 }
 
@@ -112,7 +142,7 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
     let dir = store.records_dir();
     let entries = std::fs::read_dir(&dir)
         .map_err(|e| StoreError::Io(format!("the records folder cannot be read: {}", io_words(&e))))?;
-    let old = read_index(store).entries;
+    let (IndexFile { entries: old, .. }, index_written) = read_index(store);
     let mut fresh = BTreeMap::new();
     let mut changed = false;
     for entry in entries.flatten() {
@@ -122,8 +152,8 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
             continue;
         }
         let Ok(metadata) = entry.metadata() else { continue };
-        let (size, mtime_ns) = file_stamp(&metadata);
-        if let Some(known) = old.get(id).filter(|known| known.size == size && known.mtime_ns == mtime_ns) {
+        let stamp = file_stamp(&metadata);
+        if let Some(known) = old.get(id).filter(|known| known.describes(&stamp, index_written)) {
             fresh.insert(id.to_owned(), known.clone());
             continue;
         }
@@ -141,7 +171,8 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
                 continue;
             }
         };
-        fresh.insert(id.to_owned(), Indexed { size, mtime_ns, entry: listed });
+        let Stamp { size, mtime_ns, inode } = stamp;
+        fresh.insert(id.to_owned(), Indexed { size, mtime_ns, inode, entry: listed });
     }
     if changed || fresh.len() != old.len() {
         write_index(store, fresh.clone());
