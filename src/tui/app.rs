@@ -3,10 +3,10 @@
 //! it can be tested with key events alone: no terminal, no disk, no clock.
 
 use super::body_chart;
-use super::form::{Field, Form, notes_area};
+use super::form::{Field, Form};
 use super::keymap::{self, Action, Context};
 use crate::content::Content;
-use crate::domain::{ItemId, ItemType};
+use crate::domain::ItemType;
 use crate::record::{Draft, Record, Revision, Status};
 use crate::rules::Referral;
 use crate::store::drafts::DraftSummary;
@@ -642,23 +642,8 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
             *cursor = (*cursor + 1).min(item.options.len().saturating_sub(1) as u16);
             false
         }
-        (Field::Multi { values, cursor }, Some(Action::Toggle)) => {
-            match values.iter().position(|v| v == cursor) {
-                Some(i) => {
-                    values.remove(i);
-                }
-                None => {
-                    values.push(*cursor);
-                    values.sort_unstable();
-                }
-            }
-            true
-        }
-        (Field::Multi { values, .. }, Some(Action::Clear)) => {
-            let had = !values.is_empty();
-            values.clear();
-            had
-        }
+        (Field::Multi { values, cursor }, Some(Action::Toggle)) => toggle(values, *cursor),
+        (Field::Multi { values, .. }, Some(Action::Clear)) => clear_list(values),
         (
             Field::Regions { cursor, .. },
             Some(direction @ (Action::Up | Action::Down | Action::Left | Action::Right)),
@@ -666,23 +651,8 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
             *cursor = body_chart::step(&content.regions, *cursor, direction);
             false
         }
-        (Field::Regions { values, cursor }, Some(Action::Toggle)) => {
-            match values.iter().position(|v| v == cursor) {
-                Some(i) => {
-                    values.remove(i);
-                }
-                None => {
-                    values.push(*cursor);
-                    values.sort_unstable();
-                }
-            }
-            true
-        }
-        (Field::Regions { values, .. }, Some(Action::Clear)) => {
-            let had = !values.is_empty();
-            values.clear();
-            had
-        }
+        (Field::Regions { values, cursor }, Some(Action::Toggle)) => toggle(values, *cursor),
+        (Field::Regions { values, .. }, Some(Action::Clear)) => clear_list(values),
         (Field::Line(input), Some(Action::Today)) if item.kind == ItemType::Date => {
             *input = tui_input::Input::new(app.today.format("%Y-%m-%d").to_string());
             true
@@ -701,6 +671,23 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
         _ => false,
     };
     if edited { changed(app) } else { Vec::new() }
+}
+
+/// Tick or untick one entry of a sorted list; always a change.
+fn toggle<T: Ord + Copy>(values: &mut Vec<T>, entry: T) -> bool {
+    match values.binary_search(&entry) {
+        Ok(i) => {
+            values.remove(i);
+        }
+        Err(i) => values.insert(i, entry),
+    }
+    true
+}
+
+fn clear_list<T>(values: &mut Vec<T>) -> bool {
+    let had = !values.is_empty();
+    values.clear();
+    had
 }
 
 fn set(slot: &mut Option<bool>, value: Option<bool>) -> bool {
@@ -795,27 +782,4 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         _ => return Vec::new(),
     }
     changed(app)
-}
-
-/// A new form from a record's answers, for tests and for opening records.
-pub fn form_from_record(content: &Content, record: &Record, today: NaiveDate) -> Form {
-    let mut form = Form::from_answers(content, &record.answers, today);
-    form.section = 0;
-    form
-}
-
-/// Keep `notes_area` and `ItemId` reachable for the views.
-pub fn notes_lines(field: &Field) -> Vec<String> {
-    match field {
-        Field::Notes(area) => area.lines().to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-pub fn empty_notes() -> Field {
-    Field::Notes(Box::new(notes_area(Vec::new())))
-}
-
-pub fn item_label(content: &Content, id: ItemId) -> &str {
-    &content.questionnaire.item(id).label
 }
