@@ -8,6 +8,7 @@ pub mod cli;
 pub mod content;
 pub mod domain;
 pub mod export;
+pub mod follow_up;
 pub mod plan;
 pub mod record;
 pub mod report;

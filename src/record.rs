@@ -73,6 +73,9 @@ pub struct Record {
     pub result: Report,
     #[serde(default)]
     pub amendments: Vec<Amendment>,
+    /// For a follow-up visit: the record of the visit it follows (its answers were carried over).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<String>,
 }
 
 impl Record {
@@ -93,6 +96,7 @@ impl Record {
             answers: answers.to_json(&content.questionnaire, &content.regions),
             result: Report::new(content, &content.evaluate(answers)),
             amendments: Vec::new(),
+            follow_up_of: None,
         }
     }
 
@@ -101,7 +105,8 @@ impl Record {
     pub fn revise(&self, content: &Content, answers: &Answers, change: Revision, now: DateTime<Utc>) -> Record {
         let mut next = self.clone();
         next.revision = self.revision + 1;
-        next.updated_at = now;
+        // A clock set back (or another machine's clock) must not make the record look damaged.
+        next.updated_at = now.max(self.updated_at);
         next.questionnaire =
             QuestionnaireRef { id: content.questionnaire.id.clone(), version: content.questionnaire.version.clone() };
         next.answers = answers.to_json(&content.questionnaire, &content.regions);
@@ -265,6 +270,9 @@ pub struct Draft {
     pub section: Option<String>,
     /// Answers as typed, including any not yet valid (kept as text so nothing is lost).
     pub answers: Map<String, Json>,
+    /// For a follow-up visit: the record of the visit it follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<String>,
 }
 
 impl Draft {
@@ -278,6 +286,7 @@ impl Draft {
             saved_at: now,
             section: None,
             answers: Map::new(),
+            follow_up_of: None,
         }
     }
 

@@ -245,3 +245,18 @@ fn ids_are_opaque_sortable_and_never_paths() {
         assert!(matches!(store.load(bad, content()), Err(StoreError::NotFound(_))), "{bad}");
     }
 }
+
+/// A clock set back between two saves (or two machines sharing a folder) must not make the
+/// saved record look damaged and end in quarantine.
+#[test]
+fn a_save_with_the_clock_set_back_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let original = Record::new(content(), new_id(at(30)).unwrap(), &answers(json!({})), Status::InProgress, at(30));
+    store.create(&original).unwrap();
+    let editing = store.edit(&original.id, &holder()).unwrap().unwrap();
+    let next = original.revise(content(), &answers(json!({"pain.now": 2})), Revision::Draft, at(10));
+    store.save(&editing, &next, content()).unwrap();
+    let loaded = current(&store, &original.id);
+    assert_eq!((loaded.revision, loaded.updated_at), (2, at(30)));
+}

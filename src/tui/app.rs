@@ -15,6 +15,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
+/// The banner of a completed record opened from the records browser.
+pub const COMPLETED_BANNER: &str = "completed · F5 amend (who, why) · F6 follow-up visit · Ctrl-Q close";
+
 /// A draft is saved this long after the last change...
 pub const AUTOSAVE_AFTER_IDLE: Duration = Duration::milliseconds(1000);
 /// ...and at least this often while typing goes on.
@@ -45,6 +48,14 @@ pub enum Overlay {
         draft: usize,
         button: usize,
     },
+    /// Who amends a completed record and why (both required): the amendment's audit trail.
+    Amend {
+        by: String,
+        reason: String,
+        /// 0: who, 1: why.
+        field: usize,
+        problem: Option<String>,
+    },
     /// A read-only text (a record, a draft preview, a problem list).
     Text {
         title: String,
@@ -70,6 +81,48 @@ pub struct Session {
     pub flag_focus: Option<usize>,
     /// Referral banners the clinician has acknowledged (rule ids).
     pub acknowledged: Vec<String>,
+    /// While amending a completed record: who and why, written into the amendment on save.
+    pub amendment: Option<(String, String)>,
+    /// For a follow-up visit: the last visit, to show what changed since.
+    pub previous: Option<PreviousVisit>,
+}
+
+/// The visit a follow-up follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousVisit {
+    pub record_id: String,
+    pub visit_date: Option<String>,
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PreviousVisit {
+    pub fn of(record: &Record) -> PreviousVisit {
+        PreviousVisit {
+            record_id: record.id.clone(),
+            visit_date: record.visit_date().map(str::to_owned),
+            answers: record.answers.clone(),
+        }
+    }
+}
+
+/// A draft read back from the store, with what it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedDraft {
+    pub draft: Draft,
+    /// The record the draft edits, as it is now (it may have moved on since the draft).
+    pub record: Option<OpenedRecord>,
+    /// For a follow-up visit: the visit it follows.
+    pub previous: Option<PreviousVisit>,
+}
+
+/// A record read back from the store to open in the wizard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedRecord {
+    pub record: Record,
+    /// Someone else has it open for editing (who, where, since when): it opens read-only.
+    pub locked_by: Option<String>,
+    /// For a follow-up record: the visit it follows.
+    pub previous: Option<PreviousVisit>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +134,12 @@ pub enum Msg {
     DraftSaved(Result<(), String>),
     RecordSaved(Result<Box<Record>, String>),
     DraftsFound(Vec<DraftSummary>),
-    /// A draft read back; `view_only` when it is opened just to look at.
-    DraftOpened(Result<Box<Draft>, String>, bool),
+    /// A draft read back (with the visit it follows, for a follow-up); `view_only` when it is
+    /// opened just to look at.
+    DraftOpened(Result<Box<OpenedDraft>, String>, bool),
+    RecordOpened(Result<Box<OpenedRecord>, String>),
+    /// The lock for amending the open record: granted, or why not.
+    AmendGranted(Result<(), String>),
     RecordsListed(Result<Vec<ListEntry>, String>),
     RecordShown(Result<Vec<String>, String>),
 }
@@ -97,6 +154,12 @@ pub enum Effect {
     OpenDraft(String, bool),
     ListRecords,
     ShowRecord(String),
+    /// Open a record in the wizard (editable if in progress and nobody else has it).
+    OpenRecord(String),
+    /// Take the editing lock of a completed record, to amend it.
+    BeginAmend(String),
+    /// The record is closed: let go of its editing lock.
+    ReleaseRecord,
     Quit,
 }
 
@@ -108,7 +171,12 @@ pub struct App {
     pub home_cursor: usize,
     pub drafts: Vec<DraftSummary>,
     pub records: Vec<ListEntry>,
+    /// Index into the filtered records.
     pub records_cursor: usize,
+    /// Typed in the records browser: every word must appear in patient, date, status or verdict.
+    pub records_filter: String,
+    /// Who is at the keyboard (the login name), offered as the author of an amendment.
+    pub user: String,
     /// The last thing worth telling (saved, not saved, ...), and whether it is a problem.
     pub status: Option<(String, bool)>,
     /// Set by the runner before each message; tests set it by hand.
@@ -145,6 +213,8 @@ impl App {
             drafts: Vec::new(),
             records: Vec::new(),
             records_cursor: 0,
+            records_filter: String::new(),
+            user: String::new(),
             status: None,
             now,
             today,
@@ -152,6 +222,27 @@ impl App {
             quit_after_save: false,
             new_id,
         }
+    }
+
+    /// The records the filter lets through, as indexes into `records`.
+    pub fn filtered_records(&self) -> Vec<usize> {
+        let words: Vec<String> = self.records_filter.split_whitespace().map(str::to_lowercase).collect();
+        self.records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let haystack = format!(
+                    "{} {} {} {}",
+                    r.patient.as_deref().unwrap_or(""),
+                    r.visit_date.as_deref().unwrap_or(""),
+                    r.status.replace('_', " "),
+                    r.verdict.as_ref().map_or(String::new(), |v| format!("{} {}", v.massage, v.referral))
+                )
+                .to_lowercase();
+                words.iter().all(|w| haystack.contains(w.as_str()))
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     pub fn home_entries(&self) -> Vec<HomeEntry> {
@@ -219,6 +310,8 @@ impl App {
             draft_pending: None,
             flag_focus: None,
             acknowledged: Vec::new(),
+            amendment: None,
+            previous: None,
         });
         self.screen = Screen::Wizard;
     }
@@ -234,6 +327,7 @@ impl App {
             Draft::new(session.draft_id.clone(), record.map(|r| r.id.clone()), record.map(|r| r.revision), self.now);
         draft.section = self.content.questionnaire.sections.get(session.form.section).map(|s| s.id.clone());
         draft.answers = session.form.draft_answers(self.content);
+        draft.follow_up_of = session.previous.as_ref().map(|p| p.record_id.clone());
         Some(Effect::SaveDraft(Box::new(draft)))
     }
 
@@ -262,14 +356,22 @@ impl App {
         let record = match &session.record {
             None => {
                 let status = if complete { Status::Completed } else { Status::InProgress };
-                Record::new(content, (self.new_id)(), answers, status, self.now)
+                let mut record = Record::new(content, (self.new_id)(), answers, status, self.now);
+                record.follow_up_of = session.previous.as_ref().map(|p| p.record_id.clone());
+                record
             }
-            Some(previous) if previous.status.is_final() => {
-                // Amending a completed record is the records browser's job (who and why).
-                self.status =
-                    Some(("This record is completed: changes need an amendment (from the records list)".into(), true));
-                return Vec::new();
-            }
+            Some(previous) if previous.status.is_final() => match &session.amendment {
+                Some((by, reason)) => previous.revise(
+                    content,
+                    answers,
+                    Revision::Amend { by: by.clone(), reason: reason.clone() },
+                    self.now,
+                ),
+                None => {
+                    self.status = Some(("This record is completed: F5 amends it (asks who and why)".into(), true));
+                    return Vec::new();
+                }
+            },
             Some(previous) => {
                 let change = if complete { Revision::Complete } else { Revision::Draft };
                 previous.revise(content, answers, change, self.now)
@@ -315,10 +417,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     ),
                     false,
                 ));
+                let amended = session.amendment.is_some() && record.status.is_final();
                 session.record = Some(*record);
                 session.unsaved = false;
                 session.draft_pending = None;
                 effects.push(Effect::DiscardDraft(session.draft_id.clone()));
+                if amended {
+                    // The amendment is written; the record is closed again until the next one.
+                    session.amendment = None;
+                    session.read_only = Some(COMPLETED_BANNER.into());
+                    effects.push(Effect::ReleaseRecord);
+                }
             }
             if app.quit_after_save {
                 effects.push(Effect::Quit);
@@ -338,7 +447,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::DraftOpened(Ok(draft), view_only) => {
+        Msg::DraftOpened(Ok(opened), view_only) => {
+            let OpenedDraft { draft, record, previous } = *opened;
             let form = {
                 let mut form = Form::from_answers(app.content, &draft.answers, app.today);
                 if let Some(section) = &draft.section {
@@ -347,29 +457,92 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 form
             };
-            app.start_session(form, draft.id.clone(), None);
-            if let Some(session) = app.session.as_mut() {
-                if view_only {
-                    session.read_only =
-                        Some("viewing a recovered draft; Ctrl-Q goes back Home, where Resume edits it".into());
-                } else {
-                    session.unsaved = true;
+            let (record, locked_by) = match record {
+                Some(opened) => (Some(opened.record), opened.locked_by),
+                None => (None, None),
+            };
+            // Saving the draft over a record that moved on would hide someone's changes: say so.
+            let moved_on = record.as_ref().is_some_and(|r| draft.base_revision.is_some_and(|b| b != r.revision));
+            let completed = record.as_ref().is_some_and(|r| r.status.is_final());
+            app.status = Some(match (view_only, &locked_by, moved_on, completed) {
+                (true, ..) => ("Viewing a recovered draft (nothing changes)".into(), false),
+                (false, Some(_), ..) => ("Draft restored read-only: someone else has the record open".into(), true),
+                (false, None, true, _) => {
+                    ("Draft restored, but the record was saved again since: compare before saving (F3)".into(), true)
                 }
-            }
-            app.status = Some(if view_only {
-                ("Viewing a recovered draft (nothing changes)".into(), false)
-            } else {
-                ("Draft restored: check the answers, then save".into(), false)
+                (false, None, false, true) => {
+                    ("Draft restored: changes to a completed record; F5 amends it with them".into(), false)
+                }
+                (false, None, false, false) => ("Draft restored: check the answers, then save".into(), false),
             });
+            app.start_session(form, draft.id.clone(), record);
+            if let Some(session) = app.session.as_mut() {
+                session.previous = previous;
+                session.read_only = match (view_only, locked_by, completed) {
+                    (true, ..) => {
+                        Some("viewing a recovered draft; Ctrl-Q goes back, and Resume on Home edits it".into())
+                    }
+                    (false, Some(who), _) => Some(format!("open for editing by {who} · Ctrl-Q closes")),
+                    (false, None, true) => Some(COMPLETED_BANNER.to_owned()),
+                    (false, None, false) => None,
+                };
+                session.unsaved = !view_only;
+            }
             Vec::new()
         }
-        Msg::DraftOpened(Err(why), _) | Msg::RecordsListed(Err(why)) | Msg::RecordShown(Err(why)) => {
+        Msg::RecordOpened(Ok(opened)) => {
+            let OpenedRecord { record, locked_by, previous } = *opened;
+            let form = Form::from_answers(app.content, &record.answers, app.today);
+            let read_only = match (&locked_by, record.status.is_final()) {
+                (Some(who), _) => Some(format!("open for editing by {who} · F6 starts a follow-up · Ctrl-Q closes")),
+                (None, true) => Some(COMPLETED_BANNER.to_owned()),
+                (None, false) => None,
+            };
+            app.status = Some((
+                format!(
+                    "Opened record {} revision {} ({})",
+                    &record.id[..8.min(record.id.len())],
+                    record.revision,
+                    record.status.code().replace('_', " ")
+                ),
+                false,
+            ));
+            let draft_id = (app.new_id)();
+            app.start_session(form, draft_id, Some(record));
+            if let Some(session) = app.session.as_mut() {
+                session.read_only = read_only;
+                session.previous = previous;
+            }
+            Vec::new()
+        }
+        Msg::AmendGranted(Ok(())) => {
+            if let Some(session) = app.session.as_mut()
+                && let Some((by, _)) = &session.amendment
+            {
+                session.read_only = None;
+                let next = session.record.as_ref().map_or(0, |r| r.revision + 1);
+                app.status = Some((format!("Amending as {by}: Ctrl-S saves revision {next} with your reason"), false));
+            }
+            Vec::new()
+        }
+        Msg::AmendGranted(Err(why)) => {
+            if let Some(session) = app.session.as_mut() {
+                session.amendment = None;
+            }
+            app.status = Some((format!("Cannot amend: {why}"), true));
+            Vec::new()
+        }
+        Msg::DraftOpened(Err(why), _)
+        | Msg::RecordsListed(Err(why))
+        | Msg::RecordShown(Err(why))
+        | Msg::RecordOpened(Err(why)) => {
             app.status = Some((why, true));
             Vec::new()
         }
         Msg::RecordsListed(Ok(records)) => {
             app.records = records;
             app.records_cursor = 0;
+            app.records_filter.clear();
             app.screen = Screen::Records;
             Vec::new()
         }
@@ -383,6 +556,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let context = app.context();
     let action = keymap::lookup(context, &key);
+    if matches!(app.overlay, Some(Overlay::Amend { .. })) {
+        return on_amend_key(app, action, key);
+    }
     if app.overlay.is_some() {
         return on_overlay_key(app, action);
     }
@@ -393,7 +569,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         (Some(Action::Quit), _) => request_quit(app),
         (_, Screen::Home) => on_home_key(app, action),
-        (_, Screen::Records) => on_records_key(app, action),
+        (_, Screen::Records) => on_records_key(app, action, key),
         (_, Screen::Wizard) => on_wizard_key(app, action, key),
     }
 }
@@ -401,9 +577,13 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 fn request_quit(app: &mut App) -> Vec<Effect> {
     // A read-only view closes back to Home; nothing in it can be lost.
     if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
-        app.session = None;
-        app.screen = Screen::Home;
+        let from_records = app.session.take().is_some_and(|s| s.record.is_some());
         app.status = None;
+        if from_records {
+            // Back to the list, fresh (an amendment may have changed it).
+            return vec![Effect::ReleaseRecord, Effect::ListRecords];
+        }
+        app.screen = Screen::Home;
         return Vec::new();
     }
     if app.session.as_ref().is_some_and(|s| s.unsaved && s.read_only.is_none()) {
@@ -438,19 +618,123 @@ fn on_home_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
     Vec::new()
 }
 
-fn on_records_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+fn on_records_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let shown = app.filtered_records();
+    let selected = shown.get(app.records_cursor).and_then(|&i| app.records.get(i)).map(|r| r.id.clone());
     match action {
         Some(Action::Up) => app.records_cursor = app.records_cursor.saturating_sub(1),
-        Some(Action::Down) => app.records_cursor = (app.records_cursor + 1).min(app.records.len().saturating_sub(1)),
-        Some(Action::Confirm) => {
-            if let Some(record) = app.records.get(app.records_cursor) {
-                return vec![Effect::ShowRecord(record.id.clone())];
-            }
+        Some(Action::Down) => app.records_cursor = (app.records_cursor + 1).min(shown.len().saturating_sub(1)),
+        Some(Action::Confirm) => return selected.map(Effect::OpenRecord).into_iter().collect(),
+        Some(Action::Summary) => return selected.map(Effect::ShowRecord).into_iter().collect(),
+        Some(Action::Clear) => {
+            app.records_filter.pop();
+            app.records_cursor = 0;
+        }
+        // Esc clears the filter first, then goes back.
+        Some(Action::Back) if !app.records_filter.is_empty() => {
+            app.records_filter.clear();
+            app.records_cursor = 0;
         }
         Some(Action::Back) => app.screen = Screen::Home,
+        None => {
+            if let KeyCode::Char(c) = key.code
+                && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            {
+                app.records_filter.push(c);
+                app.records_cursor = 0;
+            }
+        }
         _ => {}
     }
     Vec::new()
+}
+
+/// The amendment dialog: two one-line fields, who and why; Enter moves on, then confirms.
+fn on_amend_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Amend { by, reason, field, problem }) = app.overlay.as_mut() else { return Vec::new() };
+    match action {
+        Some(Action::Back) => app.overlay = None,
+        Some(Action::Left | Action::Right | Action::Up | Action::Down) => *field = 1 - *field,
+        Some(Action::Confirm) if *field == 0 => *field = 1,
+        Some(Action::Confirm) => {
+            let (who, why) = (by.trim().to_owned(), reason.trim().to_owned());
+            if who.is_empty() || why.is_empty() {
+                *problem = Some("Both are needed: they are kept with the record as its audit trail.".into());
+                return Vec::new();
+            }
+            app.overlay = None;
+            let Some(session) = app.session.as_mut() else { return Vec::new() };
+            let Some(record) = &session.record else { return Vec::new() };
+            session.amendment = Some((who, why));
+            return vec![Effect::BeginAmend(record.id.clone())];
+        }
+        _ => {
+            let text = if *field == 0 { by } else { reason };
+            match key.code {
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c)
+                    if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && text.chars().count() < 200 =>
+                {
+                    text.push(c);
+                }
+                _ => {}
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// F5: amend the open completed record, after saying who and why.
+fn begin_amend(app: &mut App) {
+    let Some(session) = app.session.as_ref() else { return };
+    let why_not = match &session.record {
+        _ if session.amendment.is_some() => Some("an amendment is already open: Ctrl-S saves it"),
+        None => Some("only a saved, completed record is amended"),
+        Some(record) if !record.status.is_final() => Some("this record is still in progress: edit it and save"),
+        Some(_) => None,
+    };
+    match why_not {
+        Some(why) => app.status = Some((format!("Nothing to amend: {why}"), true)),
+        None => {
+            app.overlay = Some(Overlay::Amend { by: app.user.clone(), reason: String::new(), field: 0, problem: None });
+        }
+    }
+}
+
+/// F6: a new visit for the same patient: the story carried over for review, the safety screen,
+/// red flags, consent and today's measures asked again, and changes since the last visit shown.
+fn start_follow_up(app: &mut App) -> Vec<Effect> {
+    let content = app.content;
+    let Some(session) = app.session.as_ref() else { return Vec::new() };
+    let Some(record) = &session.record else {
+        app.status = Some(("Save this visit first (Ctrl-S): a follow-up starts from a saved record".into(), true));
+        return Vec::new();
+    };
+    if session.unsaved && session.read_only.is_none() {
+        app.status = Some(("Save this visit first (Ctrl-S), then start the follow-up".into(), true));
+        return Vec::new();
+    }
+    let previous = PreviousVisit::of(record);
+    let answers = crate::follow_up::carried_answers(content, &record.answers, app.today);
+    let form = Form::from_answers(content, &answers, app.today);
+    let draft_id = (app.new_id)();
+    let now = app.now;
+    app.start_session(form, draft_id, None);
+    if let Some(session) = app.session.as_mut() {
+        session.previous = Some(previous);
+        session.unsaved = true;
+        session.draft_pending = Some((now, now));
+    }
+    app.status = Some((
+        "Follow-up visit: review what carried over; the safety screen, red flags and consent are asked again".into(),
+        false,
+    ));
+    let mut effects = vec![Effect::ReleaseRecord];
+    effects.extend(app.draft_effect());
+    effects
 }
 
 fn on_overlay_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
@@ -559,6 +843,11 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
     match action {
         Some(Action::Save) => return app.record_effect(false),
         Some(Action::Complete) => return app.record_effect(true),
+        Some(Action::Amend) => {
+            begin_amend(app);
+            return Vec::new();
+        }
+        Some(Action::FollowUp) => return start_follow_up(app),
         Some(Action::FocusFlags) => {
             session.flag_focus = Some(0);
             return Vec::new();
@@ -760,6 +1049,11 @@ fn acknowledge(app: &mut App) {
 }
 
 fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if let Some(Overlay::Amend { by, reason, field, .. }) = app.overlay.as_mut() {
+        let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(200).collect();
+        if *field == 0 { by } else { reason }.push_str(flat.trim_end());
+        return Vec::new();
+    }
     let content = app.content;
     let Some(session) = app.session.as_mut() else { return Vec::new() };
     if session.read_only.is_some() || app.overlay.is_some() || session.flag_focus.is_some() {

@@ -46,6 +46,8 @@ pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
     let today = chrono::Local::now().date_naive();
     let id_source = Box::new(|| crate::store::new_id(chrono::Utc::now()).unwrap_or_else(|_| "0".repeat(26)));
     let mut app = App::new(content, now, today, id_source);
+    // Offered as the author of an amendment; the clinician can change it.
+    app.user = std::env::var("USER").unwrap_or_default();
     let mut runner = Runner::new(store);
     runner.start(&mut app);
     let ending = runner.run(&mut app, theme, &mut term, &wakes);

@@ -2,7 +2,7 @@
 //! next autosave; update; draw; carry out effects with the store. Generic over the backend, so
 //! tests can run the real loop into a `TestBackend`.
 
-use super::app::{App, Effect, Msg, update};
+use super::app::{App, Effect, Msg, OpenedDraft, OpenedRecord, PreviousVisit, update};
 use super::theme::Theme;
 use super::view::view;
 use crate::content::Content;
@@ -125,7 +125,15 @@ impl Runner {
                 Some(Msg::RecordSaved(self.save_record(content, *record).map(Box::new).map_err(|e| e.to_string())))
             }
             Effect::OpenDraft(id, view_only) => {
-                Some(Msg::DraftOpened(self.store.load_draft(&id).map(Box::new).map_err(|e| e.to_string()), view_only))
+                Some(Msg::DraftOpened(self.open_draft(content, &id, view_only).map_err(|e| e.to_string()), view_only))
+            }
+            Effect::OpenRecord(id) => {
+                Some(Msg::RecordOpened(self.open_record(content, &id).map_err(|e| e.to_string())))
+            }
+            Effect::BeginAmend(id) => Some(Msg::AmendGranted(self.lock(&id).map_err(|e| e.to_string()))),
+            Effect::ReleaseRecord => {
+                self.editing = None;
+                None
             }
             Effect::ListRecords => {
                 Some(Msg::RecordsListed(self.store.list(content).map(|l| l.records).map_err(|e| e.to_string())))
@@ -139,6 +147,68 @@ impl Runner {
             })),
             Effect::Quit => None,
         }
+    }
+
+    /// The visit a follow-up follows, if its record still loads.
+    fn previous_visit(&self, content: &Content, id: &str) -> Option<PreviousVisit> {
+        match self.store.load(id, content) {
+            Ok(Decoded::Current(record)) => Some(PreviousVisit::of(&record)),
+            _ => None,
+        }
+    }
+
+    /// Load a draft with the record it edits (locked here, unless only viewed) and, for a
+    /// follow-up, the visit it follows.
+    fn open_draft(&mut self, content: &Content, id: &str, view_only: bool) -> Result<Box<OpenedDraft>, StoreError> {
+        let draft = self.store.load_draft(id)?;
+        let record = match &draft.record_id {
+            Some(record_id) if view_only => match self.store.load(record_id, content)? {
+                Decoded::Current(record) => Some(OpenedRecord { record: *record, locked_by: None, previous: None }),
+                Decoded::Newer { .. } => return Err(StoreError::ReadOnly(record_id.clone())),
+            },
+            Some(record_id) => Some(*self.open_record(content, record_id)?),
+            None => None,
+        };
+        let previous = draft.follow_up_of.as_deref().and_then(|id| self.previous_visit(content, id));
+        Ok(Box::new(OpenedDraft { draft, record, previous }))
+    }
+
+    /// Take (or keep) the editing lock of a record.
+    fn lock(&mut self, id: &str) -> Result<(), StoreError> {
+        if self.editing.as_ref().is_some_and(|e| e.id == id) {
+            return Ok(());
+        }
+        match self.store.edit(id, &Holder::this_process(Utc::now()))? {
+            Ok(editing) => {
+                self.editing = Some(editing);
+                Ok(())
+            }
+            Err(holder) => {
+                let who = holder.map(|h| h.describe()).unwrap_or_else(|| "another program".into());
+                Err(StoreError::NotSaved(format!("the record is open for editing by {who}")))
+            }
+        }
+    }
+
+    /// Load a record to open in the wizard: in progress, it is locked for editing here unless
+    /// someone else has it; completed, it opens read-only (amending takes the lock later).
+    fn open_record(&mut self, content: &Content, id: &str) -> Result<Box<OpenedRecord>, StoreError> {
+        let record = match self.store.load(id, content)? {
+            Decoded::Current(record) => *record,
+            Decoded::Newer { .. } => return Err(StoreError::ReadOnly(id.to_owned())),
+        };
+        self.editing = None;
+        let mut locked_by = None;
+        if !record.status.is_final() {
+            match self.store.edit(id, &Holder::this_process(Utc::now()))? {
+                Ok(editing) => self.editing = Some(editing),
+                Err(holder) => {
+                    locked_by = Some(holder.map(|h| h.describe()).unwrap_or_else(|| "another program".into()))
+                }
+            }
+        }
+        let previous = record.follow_up_of.as_deref().and_then(|id| self.previous_visit(content, id));
+        Ok(Box::new(OpenedRecord { record, locked_by, previous }))
     }
 
     fn save_record(&mut self, content: &Content, record: Record) -> Result<Record, StoreError> {

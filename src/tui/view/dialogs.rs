@@ -53,6 +53,34 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
             ];
             small_box(theme, frame, screen, " Quit ", lines);
         }
+        Overlay::Amend { by, reason, field, problem } => {
+            let record = app.session.as_ref().and_then(|s| s.record.as_ref());
+            let revision = record.map_or(0, |r| r.revision);
+            let field_line = |label: &str, text: &str, focused: bool| {
+                let marker = if focused { "› " } else { "  " };
+                let cursor = if focused { "▏" } else { "" };
+                Line::from(vec![
+                    Span::styled(format!("{marker}{label:<6}"), if focused { theme.focus() } else { theme.base() }),
+                    Span::raw(format!("{text}{cursor}")),
+                ])
+            };
+            let mut lines = vec![
+                Line::raw(format!(
+                    "Revision {revision} stays as it is; your changes become revision {}.",
+                    revision + 1
+                )),
+                Line::raw("Who amends it, and why, are kept with the record."),
+                Line::raw(""),
+                field_line("Who", by, *field == 0),
+                field_line("Why", reason, *field == 1),
+                Line::raw(""),
+            ];
+            match problem {
+                Some(problem) => lines.push(Line::styled(problem.clone(), theme.error())),
+                None => lines.push(Line::styled("Enter: next, then amend · ↑↓ switch · Esc cancel", theme.muted())),
+            }
+            small_box(theme, frame, screen, " Amend a completed record ", lines);
+        }
         Overlay::Recovery { draft, button } => {
             let Some(summary) = app.drafts.get(*draft) else { return };
             let lines = vec![

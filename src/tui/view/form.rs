@@ -53,6 +53,11 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         };
     }
 
+    // A follow-up visit: today's answers beside the last visit's.
+    let since = session.previous.as_ref().map(|previous| {
+        let now = form.draft_answers(content);
+        (previous, crate::follow_up::measure_changes(&previous.answers, &now), now)
+    });
     let label_width = (list_area.width as usize / 2).clamp(14, 28);
     let value_width = (list_area.width as usize).saturating_sub(label_width + 3);
     let mut rows: Vec<Line> = Vec::new();
@@ -91,9 +96,12 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         if let Some(problem) = problem {
             rows.push(Line::styled(
-                format!("    {}", fit(&problem.to_string(), list_area.width as usize - 4)),
+                format!("    {}", fit(&problem.to_string(), (list_area.width as usize).saturating_sub(4))),
                 theme.error(),
             ));
+        }
+        if let Some((previous, measures, now)) = &since {
+            since_last_visit(app, theme, id, previous, measures, now, list_area.width as usize, &mut rows);
         }
         if is_focused {
             editor_rows(app, theme, id, field, &mut rows, &mut cursor);
@@ -184,6 +192,78 @@ fn value_text(app: &App, id: ItemId, field: &Field, width: usize, focused: bool)
                 (fit(&format!("{first}{more}"), width), None)
             }
         }
+    }
+}
+
+/// Under an item of a follow-up visit: how a measure changed (meaningful or not), or what the
+/// last visit answered when it differs or was a yes that must be asked about again.
+#[allow(clippy::too_many_arguments)]
+fn since_last_visit(
+    app: &App,
+    theme: Theme,
+    id: ItemId,
+    previous: &crate::tui::app::PreviousVisit,
+    measures: &[crate::follow_up::MeasureChange],
+    now: &serde_json::Map<String, serde_json::Value>,
+    width: usize,
+    rows: &mut Vec<Line<'static>>,
+) {
+    let content = app.content;
+    let item = content.questionnaire.item(id);
+    // The last visit's date is in the title line.
+    let when = "last visit";
+    let mut line = |text: String, style| rows.push(Line::styled(fit(&format!("    ↳ {text}"), width), style));
+    let measured: Vec<_> = measures.iter().filter(|m| m.item == Some(item.id.as_str())).collect();
+    if !measured.is_empty() {
+        for measure in measured {
+            let style = match (measure.is_meaningful(), measure.is_better()) {
+                (true, true) => theme.ok(),
+                (true, false) => theme.error(),
+                _ => theme.muted(),
+            };
+            line(format!("{when}: {}", measure.describe()), style);
+        }
+        if item.id == "psfs.3.score"
+            && let Some(mean) = measures.iter().find(|m| m.item.is_none())
+        {
+            line(
+                format!("{}: {}", mean.label, mean.describe()),
+                if mean.is_meaningful() { theme.ok() } else { theme.muted() },
+            );
+        }
+        return;
+    }
+    let Some(before) = previous.answers.get(&item.id) else { return };
+    let current = now.get(&item.id);
+    let worth_saying = match current {
+        Some(value) => value != before,
+        // Asked again and not answered yet: say so when the last answer was a yes.
+        None => !matches!(before, serde_json::Value::Bool(false)),
+    };
+    if worth_saying && item.id != "visit.date" && item.id != "visit.type" {
+        let style = if current.is_some() { theme.selected() } else { theme.muted() };
+        line(format!("{when}: {}", previous_value(app, id, before)), style);
+    }
+}
+
+/// A last-visit answer in words (option labels, region names, Yes/No).
+fn previous_value(app: &App, id: ItemId, value: &serde_json::Value) -> String {
+    use serde_json::Value as Json;
+    let content = app.content;
+    let item = content.questionnaire.item(id);
+    let word = |text: &str| match item.kind {
+        ItemType::Regions => content.regions.id(text).map_or(text.to_owned(), |r| content.regions.label(r).to_owned()),
+        ItemType::Choice | ItemType::Multi => {
+            item.option_index(text).map_or(text.to_owned(), |i| item.option_label(i).to_owned())
+        }
+        _ => text.lines().next().unwrap_or_default().to_owned(),
+    };
+    match value {
+        Json::Bool(true) => "Yes".into(),
+        Json::Bool(false) => "No".into(),
+        Json::String(text) => word(text),
+        Json::Array(values) => values.iter().filter_map(Json::as_str).map(word).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
     }
 }
 

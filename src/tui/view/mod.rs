@@ -73,7 +73,12 @@ fn title_line(app: &App) -> Line<'static> {
                 let n = session.form.section;
                 let what = match &session.record {
                     Some(record) => format!("Record {} r{}", &record.id[..8.min(record.id.len())], record.revision),
-                    None => "New intake".into(),
+                    None => match &session.previous {
+                        Some(previous) => {
+                            format!("Follow-up (last visit {})", previous.visit_date.as_deref().unwrap_or("?"))
+                        }
+                        None => "New intake".into(),
+                    },
                 };
                 // The window title never carries patient data; this in-app title may, as the
                 // clinician is looking at the record anyway.
@@ -118,27 +123,47 @@ fn home(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let block = Block::default().borders(Borders::TOP).title(" Records (newest visit first) ");
+    let shown = app.filtered_records();
+    let title = format!(" Records ({} of {}, newest visit first) ", shown.len(), app.records.len());
+    let block = Block::default().borders(Borders::TOP).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    let filter = if app.records_filter.is_empty() {
+        Line::styled(" Type to filter by patient, date, status or verdict", theme.muted())
+    } else {
+        Line::from(vec![
+            Span::styled(" Filter: ", theme.muted()),
+            Span::styled(format!("{}▏", app.records_filter), theme.focus()),
+            Span::styled("  (Esc clears)", theme.muted()),
+        ])
+    };
+    frame.render_widget(Paragraph::new(filter), Rect { height: 1, ..inner });
+    let inner = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
     if app.records.is_empty() {
-        frame.render_widget(Paragraph::new("No records yet. Ctrl-S in an intake saves one."), inner);
+        frame.render_widget(Paragraph::new(" No records yet. Ctrl-S in an intake saves one."), inner);
+        return;
+    }
+    if shown.is_empty() {
+        frame.render_widget(Paragraph::new(" No record matches the filter."), inner);
         return;
     }
     let height = inner.height as usize;
     let start = app.records_cursor.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = app
-        .records
+    let lines: Vec<Line> = shown
         .iter()
         .enumerate()
         .skip(start)
         .take(height)
+        .filter_map(|(row, &index)| Some((row, app.records.get(index)?)))
         .map(|(i, r)| {
             let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
                 if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
             });
             let text = format!(
-                "{:<10}  {:<11}  {:<22}  {}",
+                " {:<10}  {:<11}  {:<22}  {}",
                 r.visit_date.as_deref().unwrap_or("–"),
                 r.status.replace('_', " "),
                 verdict,

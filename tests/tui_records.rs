@@ -1,0 +1,324 @@
+//! The records browser, amendments and follow-up visits, driven by keys through `update` with the
+//! runner carrying out every effect on a real store in a temporary folder (no terminal).
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use physio_intake::content::Content;
+use physio_intake::record::{Decoded, Record, Status};
+use physio_intake::store::{Store, new_id};
+use physio_intake::tui::app::{App, Effect, Msg, Overlay, Screen, update};
+use physio_intake::tui::runner::Runner;
+use physio_intake::tui::theme::Theme;
+use physio_intake::tui::view::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Map, Value, json};
+use std::path::Path;
+
+fn content() -> &'static Content {
+    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// One app and its runner on a store, as the real program has them.
+struct Clinic {
+    app: App,
+    runner: Runner,
+    quit: bool,
+}
+
+impl Clinic {
+    fn open(dir: &Path) -> Clinic {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let mut app = App::new(content(), now, today(), Box::new(|| new_id(Utc::now()).unwrap()));
+        app.user = "j.okafor".into();
+        let mut runner = Runner::new(Store::open(dir).unwrap());
+        runner.start(&mut app);
+        Clinic { app, runner, quit: false }
+    }
+
+    /// Update with a message, then carry out every effect and feed back every reply.
+    fn send(&mut self, msg: Msg) {
+        let mut pending = update(&mut self.app, msg);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for effect in pending {
+                if effect == Effect::Quit {
+                    self.quit = true;
+                    continue;
+                }
+                if let Some(reply) = self.runner.carry_out(content(), effect) {
+                    next.extend(update(&mut self.app, reply));
+                }
+            }
+            pending = next;
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Time passes, so a pending draft is written.
+    fn wait(&mut self, seconds: i64) {
+        self.app.now += chrono::Duration::seconds(seconds);
+        self.send(Msg::Tick);
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|frame| view(&self.app, Theme { colour: true }, frame)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    fn go_to_records(&mut self) {
+        self.app.screen = Screen::Home;
+        self.app.home_cursor = self.app.home_entries().len() - 2; // Records, above Quit
+        self.press(KeyCode::Enter);
+        assert_eq!(self.app.screen, Screen::Records);
+    }
+
+    /// Focus an item of the open session by id (moving through sections as a clinician would).
+    fn focus(&mut self, item: &str) {
+        let id = content().questionnaire.id(item).unwrap();
+        let section = content().questionnaire.section_of(id).id.clone();
+        let target = content().questionnaire.sections.iter().position(|s| s.id == section).unwrap();
+        while self.session().form.section < target {
+            self.press(KeyCode::PageDown);
+        }
+        while self.session().form.section > target {
+            self.press(KeyCode::PageUp);
+        }
+        let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
+        self.app.session.as_mut().unwrap().form.focus = position;
+    }
+
+    fn session(&self) -> &physio_intake::tui::app::Session {
+        self.app.session.as_ref().expect("an open intake")
+    }
+
+    fn answer(&self, item: &str) -> Option<Value> {
+        self.session().form.draft_answers(content()).get(item).cloned()
+    }
+}
+
+fn fixture_answers() -> Map<String, Value> {
+    let file: Value = serde_json::from_str(include_str!("fixtures/full_intake.json")).unwrap();
+    file["answers"].as_object().unwrap().clone()
+}
+
+/// Save a record straight into the store (as `import` does).
+fn saved_record(dir: &Path, changes: Value, status: Status) -> Record {
+    let mut answers = fixture_answers();
+    for (key, value) in changes.as_object().unwrap() {
+        answers.insert(key.clone(), value.clone());
+    }
+    let parsed = content().parse_answers(&answers, today()).unwrap();
+    let record = Record::new(content(), new_id(Utc::now()).unwrap(), &parsed, status, Utc::now());
+    Store::open(dir).unwrap().create(&record).unwrap();
+    record
+}
+
+fn load(dir: &Path, id: &str) -> Record {
+    match Store::open(dir).unwrap().load(id, content()).unwrap() {
+        Decoded::Current(record) => *record,
+        Decoded::Newer { .. } => panic!("newer"),
+    }
+}
+
+#[test]
+fn typing_in_the_records_browser_filters_by_patient_date_or_status_and_esc_clears_before_leaving() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_record(dir.path(), json!({"patient.name": "Margaret Ellis"}), Status::Completed);
+    saved_record(dir.path(), json!({"patient.name": "Tomas Reyes", "visit.date": "2026-11-25"}), Status::InProgress);
+    saved_record(dir.path(), json!({"patient.name": "Ana Ellison", "visit.date": "2026-12-02"}), Status::Completed);
+    let mut clinic = Clinic::open(dir.path());
+    clinic.go_to_records();
+    assert_eq!(clinic.app.filtered_records().len(), 3);
+
+    clinic.type_text("ELL");
+    assert_eq!(clinic.app.filtered_records().len(), 2, "case does not matter");
+    clinic.type_text(" 2026-12");
+    let shown: Vec<_> = clinic.app.filtered_records().iter().map(|&i| clinic.app.records[i].patient.clone()).collect();
+    assert_eq!(shown, vec![Some("Ana Ellison".to_owned())], "every word must match");
+    assert!(clinic.screen().contains("Filter: ELL 2026-12"));
+
+    for _ in 0.." 2026-12".len() {
+        clinic.press(KeyCode::Backspace);
+    }
+    clinic.type_text(" progress");
+    assert_eq!(clinic.app.filtered_records().len(), 0, "Tomas is in progress but not an Ell…");
+    assert!(clinic.screen().contains("No record matches the filter."));
+
+    clinic.press(KeyCode::Esc);
+    assert_eq!((clinic.app.screen, clinic.app.records_filter.as_str()), (Screen::Records, ""), "Esc clears first");
+    assert_eq!(clinic.app.filtered_records().len(), 3);
+    clinic.press(KeyCode::Esc);
+    assert_eq!(clinic.app.screen, Screen::Home);
+}
+
+#[test]
+fn a_completed_record_opens_read_only_with_a_banner_and_keys_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = saved_record(dir.path(), json!({}), Status::Completed);
+    let mut clinic = Clinic::open(dir.path());
+    clinic.go_to_records();
+    clinic.press(KeyCode::Enter);
+    assert_eq!(clinic.app.screen, Screen::Wizard);
+    assert!(clinic.screen().contains("READ-ONLY: completed · F5 amend"), "{}", clinic.screen());
+
+    clinic.focus("screen.fever");
+    clinic.press(KeyCode::Char('y'));
+    clinic.ctrl('s');
+    assert_eq!(clinic.answer("screen.fever"), Some(json!(false)));
+    assert_eq!(load(dir.path(), &record.id), record, "nothing written");
+    assert!(clinic.app.status.as_ref().is_some_and(|(text, problem)| *problem && text.contains("Not saved")));
+
+    clinic.ctrl('q');
+    assert_eq!(clinic.app.screen, Screen::Records, "Ctrl-Q closes the record, back to the list");
+    assert!(!clinic.quit);
+}
+
+#[test]
+fn an_amendment_asks_who_and_why_then_saves_the_next_revision_and_keeps_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = saved_record(dir.path(), json!({"pain.now": 5}), Status::Completed);
+    let mut clinic = Clinic::open(dir.path());
+    clinic.go_to_records();
+    clinic.press(KeyCode::Enter);
+
+    clinic.press(KeyCode::F(5));
+    assert!(matches!(&clinic.app.overlay, Some(Overlay::Amend { by, .. }) if by == "j.okafor"), "who is offered");
+    for _ in 0.."j.okafor".len() {
+        clinic.press(KeyCode::Backspace);
+    }
+    clinic.press(KeyCode::Enter); // to "why"
+    clinic.press(KeyCode::Enter); // both empty
+    assert!(matches!(&clinic.app.overlay, Some(Overlay::Amend { problem: Some(_), .. })), "both are required");
+    clinic.type_text("Pain score was misheard");
+    clinic.press(KeyCode::Up);
+    clinic.type_text("J. Okafor");
+    clinic.press(KeyCode::Enter);
+    clinic.press(KeyCode::Enter);
+    assert_eq!(clinic.app.overlay, None);
+    assert_eq!(clinic.session().read_only, None, "editable while amending");
+
+    clinic.focus("pain.now");
+    clinic.press(KeyCode::Backspace);
+    clinic.type_text("3");
+    clinic.ctrl('s');
+
+    let amended = load(dir.path(), &record.id);
+    assert_eq!((amended.revision, amended.status), (2, Status::Amended));
+    assert_eq!(amended.answers["pain.now"], json!(3));
+    assert_eq!(amended.amendments.len(), 1);
+    assert_eq!(
+        (amended.amendments[0].by.as_str(), amended.amendments[0].reason.as_str()),
+        ("J. Okafor", "Pain score was misheard")
+    );
+    let history = Store::open(dir.path()).unwrap().history(&record.id, content()).unwrap();
+    assert_eq!(history, vec![record], "revision 1 is kept as it was");
+    assert!(clinic.session().read_only.is_some(), "closed again: the next change needs its own amendment");
+    assert!(clinic.session().amendment.is_none());
+}
+
+#[test]
+fn a_record_open_in_another_app_opens_read_only_naming_who_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_record(dir.path(), json!({}), Status::InProgress);
+    let mut first = Clinic::open(dir.path());
+    first.go_to_records();
+    first.press(KeyCode::Enter);
+    assert_eq!(first.session().read_only, None, "the first to open an in-progress record edits it");
+
+    let mut second = Clinic::open(dir.path());
+    second.go_to_records();
+    second.press(KeyCode::Enter);
+    let banner = second.session().read_only.clone().unwrap_or_default();
+    assert!(banner.starts_with("open for editing by "), "{banner}");
+    assert!(banner.contains(&format!("process {}", std::process::id())), "{banner}");
+}
+
+#[test]
+fn a_follow_up_carries_the_story_asks_the_safety_screen_again_and_marks_meaningful_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = saved_record(
+        dir.path(),
+        json!({"pain.now": 6, "screen.open_wound": true,
+               "screen.open_wound.regions": ["lower_leg_r"]}),
+        Status::Completed,
+    );
+    let mut clinic = Clinic::open(dir.path());
+    clinic.go_to_records();
+    clinic.press(KeyCode::Enter);
+    clinic.press(KeyCode::F(6));
+
+    assert!(clinic.session().record.is_none(), "a new visit, a new record");
+    assert_eq!(clinic.session().read_only, None);
+    assert_eq!(clinic.answer("patient.name"), first.answers.get("patient.name").cloned(), "the story carries");
+    assert_eq!(clinic.answer("complaint.condition"), first.answers.get("complaint.condition").cloned());
+    assert_eq!(clinic.answer("visit.type"), Some(json!("follow_up")));
+    assert_eq!(clinic.answer("visit.date"), Some(json!("2026-11-22")));
+    for asked_again in ["screen.open_wound", "screen.fever", "redflag.weight_loss", "visit.consent", "pain.now"] {
+        assert_eq!(clinic.answer(asked_again), None, "{asked_again} is asked again");
+    }
+    assert!(clinic.screen().contains("Follow-up (last visit 2026-11-22)"));
+
+    clinic.focus("screen.open_wound");
+    assert!(clinic.screen().contains("↳ last visit: Yes"), "a yes last time is shown while it is asked again");
+    clinic.focus("pain.now");
+    clinic.type_text("5");
+    assert!(clinic.screen().contains("6 → 5 (−1, under 2: not meaningful)"), "{}", clinic.screen());
+    clinic.press(KeyCode::Backspace);
+    clinic.type_text("3");
+    assert!(clinic.screen().contains("6 → 3 (−3, meaningful)"));
+
+    clinic.ctrl('s');
+    let saved = clinic.session().record.clone().expect("saved");
+    assert_eq!(saved.follow_up_of.as_deref(), Some(first.id.as_str()));
+    assert_eq!(load(dir.path(), &first.id), first, "the first visit is untouched");
+}
+
+#[test]
+fn a_follow_up_restored_after_a_crash_still_knows_the_visit_it_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = saved_record(dir.path(), json!({"pain.now": 6}), Status::Completed);
+    {
+        let mut clinic = Clinic::open(dir.path());
+        clinic.go_to_records();
+        clinic.press(KeyCode::Enter);
+        clinic.press(KeyCode::F(6));
+        clinic.focus("pain.now");
+        clinic.type_text("2");
+        clinic.wait(3);
+        // The app is killed here: no quit, no save.
+    }
+    let mut clinic = Clinic::open(dir.path());
+    assert!(matches!(clinic.app.overlay, Some(Overlay::Recovery { .. })), "the draft is offered");
+    clinic.press(KeyCode::Enter); // Restore
+    assert_eq!(clinic.answer("pain.now"), Some(json!(2)));
+    assert_eq!(clinic.session().previous.as_ref().map(|p| p.record_id.as_str()), Some(first.id.as_str()));
+    clinic.focus("pain.now");
+    assert!(clinic.screen().contains("6 → 2 (−4, meaningful)"));
+}
