@@ -31,16 +31,7 @@ fn app_on(section: &str, item: &str) -> App {
     let item_id = content.questionnaire.id(item);
     form.focus = form.visible_items(content).iter().position(|id| Some(*id) == item_id).unwrap_or(0);
     let mut app = App::new(content, now, today, Box::new(|| "01BENCH0000000000000000000".to_owned()));
-    app.session = Some(Session {
-        form,
-        draft_id: "01BENCH0000000000000000001".into(),
-        record: None,
-        read_only: None,
-        unsaved: false,
-        draft_pending: None,
-        flag_focus: None,
-        acknowledged: Vec::new(),
-    });
+    app.session = Some(Session::new(form, "01BENCH0000000000000000001".into(), None));
     app.screen = Screen::Wizard;
     app
 }

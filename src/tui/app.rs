@@ -56,6 +56,10 @@ pub enum Overlay {
         field: usize,
         problem: Option<String>,
     },
+    /// The summary of the open intake: verdict, the avoid map on the body chart, flags, plan.
+    Summary {
+        scroll: u16,
+    },
     /// A read-only text (a record, a draft preview, a problem list).
     Text {
         title: String,
@@ -85,6 +89,24 @@ pub struct Session {
     pub amendment: Option<(String, String)>,
     /// For a follow-up visit: the last visit, to show what changed since.
     pub previous: Option<PreviousVisit>,
+}
+
+impl Session {
+    /// A fresh session on a form: nothing unsaved, nothing pending, no flag focused.
+    pub fn new(form: Form, draft_id: String, record: Option<Record>) -> Session {
+        Session {
+            form,
+            draft_id,
+            record,
+            read_only: None,
+            unsaved: false,
+            draft_pending: None,
+            flag_focus: None,
+            acknowledged: Vec::new(),
+            amendment: None,
+            previous: None,
+        }
+    }
 }
 
 /// The visit a follow-up follows.
@@ -301,18 +323,7 @@ impl App {
     }
 
     fn start_session(&mut self, form: Form, draft_id: String, record: Option<Record>) {
-        self.session = Some(Session {
-            form,
-            draft_id,
-            record,
-            read_only: None,
-            unsaved: false,
-            draft_pending: None,
-            flag_focus: None,
-            acknowledged: Vec::new(),
-            amendment: None,
-            previous: None,
-        });
+        self.session = Some(Session::new(form, draft_id, record));
         self.screen = Screen::Wizard;
     }
 
@@ -745,18 +756,28 @@ fn on_overlay_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
             Vec::new()
         }
         (
-            Overlay::Help { scroll } | Overlay::FlagDetail { scroll, .. } | Overlay::Text { scroll, .. },
+            Overlay::Help { scroll }
+            | Overlay::FlagDetail { scroll, .. }
+            | Overlay::Text { scroll, .. }
+            | Overlay::Summary { scroll },
             Some(Action::Down | Action::Up),
         ) => {
             let next = if action == Some(Action::Down) { scroll.saturating_add(1) } else { scroll.saturating_sub(1) };
-            if let Some(Overlay::Help { scroll } | Overlay::FlagDetail { scroll, .. } | Overlay::Text { scroll, .. }) =
-                app.overlay.as_mut()
+            if let Some(
+                Overlay::Help { scroll }
+                | Overlay::FlagDetail { scroll, .. }
+                | Overlay::Text { scroll, .. }
+                | Overlay::Summary { scroll },
+            ) = app.overlay.as_mut()
             {
                 *scroll = next;
             }
             Vec::new()
         }
-        (Overlay::Help { .. } | Overlay::FlagDetail { .. } | Overlay::Text { .. }, Some(Action::Confirm)) => {
+        (
+            Overlay::Help { .. } | Overlay::FlagDetail { .. } | Overlay::Text { .. } | Overlay::Summary { .. },
+            Some(Action::Confirm),
+        ) => {
             app.overlay = None;
             Vec::new()
         }
@@ -857,9 +878,7 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
             return Vec::new();
         }
         Some(Action::Summary) => {
-            let report = crate::report::Report::new(content, &session.form.assessment);
-            let lines = crate::report::render_text(content, &report).lines().map(str::to_owned).collect();
-            app.overlay = Some(Overlay::Text { title: "Summary".into(), lines, scroll: 0 });
+            app.overlay = Some(Overlay::Summary { scroll: 0 });
             return Vec::new();
         }
         Some(Action::NextSection) => return change_section(app, 1),

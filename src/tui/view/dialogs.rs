@@ -34,6 +34,21 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
             let (title, lines) = flag_detail_lines(app, *flag);
             text_box(theme, frame, screen, &format!(" {title} "), lines.into_iter().map(Line::raw).collect(), *scroll);
         }
+        Overlay::Summary { scroll } => {
+            let Some(session) = &app.session else { return };
+            let content = app.content;
+            let assessment = &session.form.assessment;
+            let avoid: Vec<&str> = assessment.avoid_regions.iter().map(|r| content.regions.code(*r)).collect();
+            let mut lines = vec![
+                Line::styled("Avoid map: no massage on the marked areas (•)", theme.heading()),
+                Line::styled(" patient's RIGHT       front │ back       patient's LEFT", theme.muted()),
+            ];
+            lines.extend(super::form::chart_lines(app, theme, |code| (avoid.contains(&code), false)));
+            lines.push(Line::raw(""));
+            let report = crate::report::Report::new(content, assessment);
+            lines.extend(crate::report::render_text(content, &report).lines().map(|l| Line::raw(l.to_owned())));
+            text_box(theme, frame, screen, " Summary (Esc closes, ↑↓ scroll) ", lines, *scroll);
+        }
         Overlay::Text { title, lines, scroll } => {
             text_box(
                 theme,
