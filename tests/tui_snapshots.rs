@@ -19,7 +19,7 @@ use physio_intake::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 
 const COLOUR: Theme = Theme { colour: true };
 const MONO: Theme = Theme { colour: false };
