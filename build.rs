@@ -1,18 +1,20 @@
-//! Embeds every rule file under assets/rules/ (besides rulebook.json), so that adding a rule file
-//! needs no code change. The list is sorted, so the build is reproducible.
+//! Embeds every rule file under assets/rules/ (besides rulebook.json) and every practice case
+//! under assets/cases/, so that adding one needs no code change. The lists are sorted, so the
+//! build is reproducible.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("rules");
+/// Write `OUT_DIR/<out>`: a slice of `<kind> { name, text }` for each .json file of `folder`.
+fn embed(folder: &str, skip: &[&str], kind: &str, out: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(folder);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|name| name.ends_with(".json") && name != "rulebook.json")
+                .filter(|name| name.ends_with(".json") && !skip.contains(&name.as_str()))
                 .collect()
         })
         .unwrap_or_default();
@@ -21,15 +23,17 @@ fn main() {
     for name in &names {
         let path = dir.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        let _ = writeln!(
-            code,
-            "    RuleSource {{ name: {name:?}, text: include_str!({:?}) }},",
-            path.display().to_string()
-        );
+        let _ =
+            writeln!(code, "    {kind} {{ name: {name:?}, text: include_str!({:?}) }},", path.display().to_string());
     }
     code.push(']');
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("rule_files.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join(out);
     if let Err(e) = std::fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());
     }
+}
+
+fn main() {
+    embed("rules", &["rulebook.json"], "RuleSource", "rule_files.rs");
+    embed("cases", &[], "CaseSource", "case_files.rs");
 }

@@ -352,3 +352,35 @@ pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, C
 pub fn export_questionnaire() -> Result<String, CliError> {
     to_json(&crate::export::fhir::questionnaire(content()?))
 }
+
+fn cases(content: &Content) -> Result<&'static crate::practice::Cases, CliError> {
+    crate::practice::Cases::embedded(content).map_err(|problems| CliError { status: 1, lines: problems.to_vec() })
+}
+
+/// `physio-intake practice --list`: one case a line, id then title (and its level).
+pub fn practice_list() -> Result<String, CliError> {
+    let content = content()?;
+    let mut out = String::new();
+    for case in &cases(content)?.cases {
+        let _ = writeln!(out, "{}\t{}\t{}", case.id, case.title, case.level.code());
+    }
+    Ok(out)
+}
+
+/// `physio-intake practice --grade CASE_ID FILE [--format json|text]`: the attempt is judged on
+/// the case's visit date, with the same grading function the app uses.
+pub fn practice_grade(case_id: &str, file: &str, format: Format) -> Result<String, CliError> {
+    let content = content()?;
+    let case = cases(content)?.get(case_id).ok_or_else(|| {
+        CliError::bad_input(vec![format!("no practice case {case_id:?}: `physio-intake practice --list` lists them")])
+    })?;
+    let visit = case.visit_date().ok_or_else(|| CliError::failure(format!("case {case_id} has no visit date")))?;
+    let shown = if file == "-" { "standard input" } else { file };
+    let text = read_input(file).map_err(|e| CliError::bad_input(vec![format!("{shown}: {e}")]))?;
+    let answers = read_answers(content, &text, shown, visit)?;
+    let grade = crate::practice::grade(content, case, &answers, 0).map_err(CliError::failure)?;
+    match format {
+        Format::Json => to_json(&grade),
+        Format::Text => Ok(crate::practice::render_grade(case, &grade)),
+    }
+}

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod export;
 pub mod follow_up;
 pub mod plan;
+pub mod practice;
 pub mod record;
 pub mod report;
 pub mod rules;

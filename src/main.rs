@@ -62,6 +62,17 @@ enum Command {
     },
     /// The FHIR R4 Questionnaire that exported QuestionnaireResponses answer.
     ExportQuestionnaire,
+    /// Practice cases for students: list them, or grade an attempt (an answers file) against one.
+    Practice {
+        /// The cases, one a line: id, title, level.
+        #[arg(long, conflicts_with = "grade")]
+        list: bool,
+        /// Grade FILE (or - for standard input) against the case CASE_ID.
+        #[arg(long, num_args = 2, value_names = ["CASE_ID", "FILE"])]
+        grade: Option<Vec<String>>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -82,6 +93,15 @@ fn main() -> ExitCode {
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
         Some(Command::ExportQuestionnaire) => cli::export_questionnaire(),
+        Some(Command::Practice { list: true, .. }) => cli::practice_list(),
+        Some(Command::Practice { grade: Some(ref grade), format, .. }) => match grade.as_slice() {
+            [case, file] => cli::practice_grade(case, file, format.unwrap_or_else(default_format)),
+            _ => Err(cli::CliError::bad_input(vec!["--grade needs a case id and a file".into()])),
+        },
+        Some(Command::Practice { .. }) => Err(cli::CliError::bad_input(vec![
+            "practice in the terminal app is not built yet: use `practice --list` and `practice --grade CASE_ID FILE`"
+                .into(),
+        ])),
         None => {
             return match (store(), physio_intake::content::Content::embedded()) {
                 (Ok(store), Ok(content)) => {

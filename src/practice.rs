@@ -1,0 +1,312 @@
+//! Practice cases for students, and the one grading function the app and `practice --grade`
+//! share. Pure: the cases come in as text, the attempt as parsed answers.
+//!
+//! Scoring, out of 100: a missed flag costs 25 when its massage tier is `stop` or its referral is
+//! `emergency` or `urgent` (the misses that harm a patient), 15 for `avoid`, 10 for any other; an
+//! extra flag (over-calling) costs 4; a verdict that differs costs 10; each of route, massage type,
+//! session order and same-or-separate days that differs costs 5; each hint costs 3. The attempt
+//! passes at 70 or more, and never with a critical miss, whatever the score.
+
+use crate::content::Content;
+use crate::domain::Answers;
+use crate::report::{FlagReport, Report};
+use crate::rules::{Referral, Tier};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+use std::sync::OnceLock;
+
+pub const PASS_MARK: u32 = 70;
+const CRITICAL_MISS: u32 = 25;
+const AVOID_MISS: u32 = 15;
+const OTHER_MISS: u32 = 10;
+const EXTRA_FLAG: u32 = 4;
+const VERDICT_DIFFERS: u32 = 10;
+const PLAN_POINT_DIFFERS: u32 = 5;
+const HINT: u32 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Foundation,
+    Intermediate,
+    Advanced,
+}
+
+impl Level {
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Foundation => "foundation",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+/// One case: a patient's story and the reference answers a careful clinician would record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    /// The story as a student hears it.
+    pub vignette: String,
+    /// The reference answers (the answers-file form).
+    pub answers: Map<String, Json>,
+    pub learning_points: Vec<String>,
+    /// What the case is meant to teach: rule ids, `near-miss:<rule>`, `plan:<situation>`.
+    #[serde(default)]
+    pub covers: Vec<String>,
+}
+
+impl Case {
+    /// The visit date of the story (the attempt is judged on the same day).
+    pub fn visit_date(&self) -> Option<chrono::NaiveDate> {
+        crate::domain::dates::parse_iso_date(self.answers.get("visit.date")?.as_str()?)
+    }
+
+    pub fn reference_answers(&self, content: &Content) -> Result<Answers, String> {
+        let today =
+            self.visit_date().ok_or_else(|| format!("case {}: visit.date is missing or not a date", self.id))?;
+        content.parse_answers(&self.answers, today).map_err(|errors| {
+            let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            format!("case {}: the reference answers are not valid: {}", self.id, problems.join("; "))
+        })
+    }
+
+    pub fn reference(&self, content: &Content) -> Result<Report, String> {
+        Ok(Report::new(content, &content.evaluate(&self.reference_answers(content)?)))
+    }
+}
+
+/// A case file as embedded: its file name and text.
+pub struct CaseSource {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+const CASE_FILES: &[CaseSource] = include!(concat!(env!("OUT_DIR"), "/case_files.rs"));
+
+pub struct Cases {
+    pub cases: Vec<Case>,
+}
+
+impl Cases {
+    /// Every case checked: its id is its file name, its text is complete, its reference answers
+    /// are valid. A bad case is an error naming the file, never a case that silently grades wrong.
+    pub fn load(content: &Content, sources: &[CaseSource]) -> Result<Cases, Vec<String>> {
+        let mut cases: Vec<Case> = Vec::new();
+        let mut problems = Vec::new();
+        for source in sources {
+            let case: Case = match serde_json::from_str(source.text) {
+                Ok(case) => case,
+                Err(e) => {
+                    problems.push(format!(
+                        "{}: not a valid case (line {}, column {})",
+                        source.name,
+                        e.line(),
+                        e.column()
+                    ));
+                    continue;
+                }
+            };
+            if source.name.strip_suffix(".json") != Some(case.id.as_str()) {
+                problems.push(format!("{}: its id {:?} differs from its file name", source.name, case.id));
+            }
+            if case.vignette.trim().is_empty() || case.learning_points.is_empty() || case.title.trim().is_empty() {
+                problems.push(format!("{}: a case needs a title, a story and learning points", source.name));
+            }
+            if let Err(problem) = case.reference(content) {
+                problems.push(format!("{}: {problem}", source.name));
+            }
+            if cases.iter().any(|c| c.id == case.id) {
+                problems.push(format!("{}: the id {} is used twice", source.name, case.id));
+            }
+            cases.push(case);
+        }
+        cases.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
+        if problems.is_empty() { Ok(Cases { cases }) } else { Err(problems) }
+    }
+
+    /// The cases built into the program, loaded and checked once.
+    pub fn embedded(content: &Content) -> Result<&'static Cases, &'static [String]> {
+        static CASES: OnceLock<Result<Cases, Vec<String>>> = OnceLock::new();
+        CASES.get_or_init(|| Cases::load(content, CASE_FILES)).as_ref().map_err(Vec::as_slice)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+}
+
+/// One point of the care plan, compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanPoint {
+    pub point: String,
+    pub expected: String,
+    pub given: String,
+    pub matches: bool,
+}
+
+/// The result of one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    pub case: String,
+    pub score: u32,
+    pub passed: bool,
+    /// Flags the reference raises and the attempt does not (rule ids, most serious first).
+    pub missed: Vec<String>,
+    /// Flags the attempt raises and the reference does not.
+    pub extra: Vec<String>,
+    /// Missed flags that fail the attempt whatever the score (stop, emergency, urgent).
+    pub critical_missed: Vec<String>,
+    pub verdict_match: bool,
+    pub expected_verdict: String,
+    pub given_verdict: String,
+    pub plan: Vec<PlanPoint>,
+    pub hints_used: u32,
+    /// One line per missed or extra flag: what it is, why it fires, what to do, its source.
+    pub feedback: Vec<String>,
+    pub learning_points: Vec<String>,
+}
+
+fn is_critical(flag: &FlagReport) -> bool {
+    flag.massage == Some(Tier::Stop) || matches!(flag.referral, Some(Referral::Emergency | Referral::Urgent))
+}
+
+fn miss_cost(flag: &FlagReport) -> u32 {
+    match flag.massage {
+        _ if is_critical(flag) => CRITICAL_MISS,
+        Some(Tier::Avoid) => AVOID_MISS,
+        _ => OTHER_MISS,
+    }
+}
+
+fn verdict_words(report: &Report) -> String {
+    format!("{} / referral {}", report.verdict.massage, report.verdict.referral)
+}
+
+fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Json::String(s)) => s,
+        Ok(Json::Null) => "none".into(),
+        Ok(other) => other.to_string(),
+        Err(_) => "?".into(),
+    }
+}
+
+/// Grade an attempt against the case's reference result.
+pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32) -> Result<Grade, String> {
+    let reference = case.reference(content)?;
+    let given = Report::new(content, &content.evaluate(attempt));
+    let fired = |report: &Report, id: &str| report.flags.iter().any(|f| f.id == id);
+
+    let missed: Vec<&FlagReport> = reference.flags.iter().filter(|f| !fired(&given, &f.id)).collect();
+    let extra: Vec<&FlagReport> = given.flags.iter().filter(|f| !fired(&reference, &f.id)).collect();
+    // `because` names items; a student reads their labels.
+    let because = |flag: &FlagReport| -> String {
+        let labels: Vec<String> = flag
+            .because
+            .iter()
+            .map(|id| content.questionnaire.id(id).map_or(id.clone(), |i| content.questionnaire.item(i).label.clone()))
+            .collect();
+        labels.join("; ")
+    };
+    let mut feedback = Vec::new();
+    for flag in &missed {
+        let why = if flag.because.is_empty() { String::new() } else { format!(" It fires on: {}.", because(flag)) };
+        feedback.push(format!(
+            "MISSED {} ({}): {}{why} What to do: {} Source: {}.",
+            flag.title,
+            flag.id,
+            if is_critical(flag) { "a miss that fails the attempt." } else { "a miss." },
+            flag.action,
+            flag.sources.join("; ")
+        ));
+    }
+    for flag in &extra {
+        let why = if flag.because.is_empty() { String::new() } else { format!(" It fired on: {}", because(flag)) };
+        feedback.push(format!(
+            "EXTRA {} ({}): not raised by the reference answers.{why}: check the story again. Source: {}.",
+            flag.title,
+            flag.id,
+            flag.sources.join("; ")
+        ));
+    }
+
+    let plan_point = |point: &str, expected: String, given: String| PlanPoint {
+        point: point.to_owned(),
+        matches: expected == given,
+        expected,
+        given,
+    };
+    let (r, g) = (&reference.plan, &given.plan);
+    let plan = vec![
+        plan_point("route", code(&r.route), code(&g.route)),
+        plan_point("massage type", code(&r.massage_type), code(&g.massage_type)),
+        plan_point("session order", code(&r.session_order), code(&g.session_order)),
+        plan_point("separate days", r.separate_days.to_string(), g.separate_days.to_string()),
+    ];
+    let verdict_match = reference.verdict == given.verdict;
+
+    let cost: u32 = missed.iter().map(|f| miss_cost(f)).sum::<u32>()
+        + EXTRA_FLAG * extra.len() as u32
+        + if verdict_match { 0 } else { VERDICT_DIFFERS }
+        + PLAN_POINT_DIFFERS * plan.iter().filter(|p| !p.matches).count() as u32
+        + HINT * hints_used;
+    let score = 100u32.saturating_sub(cost);
+    let critical_missed: Vec<String> = missed.iter().filter(|f| is_critical(f)).map(|f| f.id.clone()).collect();
+    Ok(Grade {
+        case: case.id.clone(),
+        score,
+        passed: score >= PASS_MARK && critical_missed.is_empty(),
+        missed: missed.iter().map(|f| f.id.clone()).collect(),
+        extra: extra.iter().map(|f| f.id.clone()).collect(),
+        critical_missed,
+        verdict_match,
+        expected_verdict: verdict_words(&reference),
+        given_verdict: verdict_words(&given),
+        plan,
+        hints_used,
+        feedback,
+        learning_points: case.learning_points.clone(),
+    })
+}
+
+/// A grade as a student reads it at a terminal.
+pub fn render_grade(case: &Case, grade: &Grade) -> String {
+    let mut out = String::new();
+    let verdict = if grade.passed { "PASSED" } else { "NOT PASSED" };
+    out.push_str(&format!("{verdict}  {}/100  ·  {} ({})\n", grade.score, case.title, case.level.code()));
+    if !grade.critical_missed.is_empty() {
+        out.push_str(&format!(
+            "A stop or emergency/urgent flag was missed ({}): such a miss fails the attempt whatever the score.\n",
+            grade.critical_missed.join(", ")
+        ));
+    }
+    out.push('\n');
+    if grade.feedback.is_empty() {
+        out.push_str("Every flag found, none extra.\n");
+    }
+    for line in &grade.feedback {
+        out.push_str(&format!("- {line}\n"));
+    }
+    out.push_str(&format!(
+        "\nVerdict: expected {}; yours {}{}\n",
+        grade.expected_verdict,
+        grade.given_verdict,
+        if grade.verdict_match { " ✓" } else { " ✗" }
+    ));
+    for point in &grade.plan {
+        let mark = if point.matches { "✓" } else { "✗" };
+        out.push_str(&format!("Plan {}: expected {}; yours {} {mark}\n", point.point, point.expected, point.given));
+    }
+    if grade.hints_used > 0 {
+        out.push_str(&format!("Hints used: {}\n", grade.hints_used));
+    }
+    out.push_str("\nLearning points:\n");
+    for point in &grade.learning_points {
+        out.push_str(&format!("- {point}\n"));
+    }
+    out
+}
