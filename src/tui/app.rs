@@ -1032,8 +1032,12 @@ fn move_focus(app: &mut App, step: isize) -> Vec<Effect> {
         return change_section(app, 1);
     }
     if next < 0 {
+        // Back into the previous section's last question; on the very first question, stay.
+        let before = session.form.section;
         let effects = change_section(app, -1);
-        if let Some(session) = app.session.as_mut() {
+        if let Some(session) = app.session.as_mut()
+            && session.form.section != before
+        {
             session.form.focus = session.form.visible_items(content).len().saturating_sub(1);
         }
         return effects;

@@ -41,7 +41,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
             let avoid: Vec<&str> = assessment.avoid_regions.iter().map(|r| content.regions.code(*r)).collect();
             let mut lines = vec![
                 Line::styled("Avoid map: no massage on the marked areas (•)", theme.heading()),
-                Line::styled(" patient's RIGHT       front │ back       patient's LEFT", theme.muted()),
+                Line::styled(super::form::CHART_HEADER, theme.muted()),
             ];
             lines.extend(super::form::chart_lines(app, theme, |code| (avoid.contains(&code), false)));
             lines.push(Line::raw(""));

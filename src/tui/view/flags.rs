@@ -26,7 +26,11 @@ pub fn banner_lines(app: &App, theme: Theme, width: u16) -> Vec<Line<'static>> {
     for index in app.banner_flags().into_iter().take(2) {
         let rule = rules.rule(session.form.assessment.flags[index].rule);
         let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
-        let text = format!(" ■ STOP · REFER {urgency}: {} — {}  [Ctrl-A acknowledge]", rule.title, rule.action);
+        // The way to acknowledge must survive a narrow window: cut the words, not the key.
+        let hint = "  [Ctrl-A acknowledge]";
+        let words = format!(" ■ STOP · REFER {urgency}: {} — {}", rule.title, rule.action);
+        let room = (width as usize).saturating_sub(hint.chars().count());
+        let text = if room >= 30 { format!("{}{hint}", fit(&words, room)) } else { format!("{words}{hint}") };
         lines.push(Line::styled(
             format!("{:<w$}", fit(&text, width as usize), w = width as usize),
             theme.banner(rule.referral),

@@ -104,7 +104,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             since_last_visit(app, theme, id, previous, measures, now, list_area.width as usize, &mut rows);
         }
         if is_focused {
-            editor_rows(app, theme, id, field, &mut rows, &mut cursor);
+            editor_rows(app, theme, id, field, list_area.width as usize, &mut rows, &mut cursor);
         }
         if is_focused {
             focus_rows = (start, rows.len());
@@ -170,6 +170,16 @@ fn value_text(app: &App, id: ItemId, field: &Field, width: usize, focused: bool)
             (fit(&values.iter().map(|r| content.regions.label(*r)).collect::<Vec<_>>().join(", "), width), None)
         }
         Field::Choice { .. } | Field::Multi { .. } | Field::Regions { .. } => (dash, None),
+        Field::Line(input) if !focused => {
+            // Not being edited: the start of the answer, cut with an ellipsis (the scroll that
+            // keeps a cursor in view would show only its end).
+            let unit = item.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            if input.value().is_empty() {
+                (dash, None)
+            } else {
+                (fit(&format!("{}{unit}", input.value()), width), None)
+            }
+        }
         Field::Line(input) => {
             let scroll = input.visual_scroll(width.max(1));
             let shown: String = input.value().chars().skip(scroll).take(width).collect();
@@ -273,6 +283,7 @@ fn editor_rows(
     theme: Theme,
     id: ItemId,
     field: &Field,
+    width: usize,
     rows: &mut Vec<Line<'static>>,
     cursor: &mut Option<(usize, u16)>,
 ) {
@@ -310,7 +321,7 @@ fn editor_rows(
         }
         Field::Regions { values, cursor: at } => {
             let at_code = content.regions.code(*at);
-            rows.push(Line::styled(" patient's RIGHT       front │ back       patient's LEFT", theme.muted()));
+            rows.push(Line::styled(CHART_HEADER, theme.muted()));
             for row in chart_lines(app, theme, |code| {
                 (values.iter().any(|v| content.regions.code(*v) == code), code == at_code)
             }) {
@@ -321,19 +332,32 @@ fn editor_rows(
             let ratatui_textarea::DataCursor(row, col) = area.cursor();
             let start = rows.len();
             let lines = area.lines();
-            for line in lines.iter().take(8) {
-                rows.push(Line::styled(format!("    {line}"), theme.base()));
+            // Eight lines at most, always the cursor's; a line longer than the width scrolls
+            // sideways on the cursor's row (so typing never goes out of sight) and is cut elsewhere.
+            let first = row.saturating_sub(7);
+            let room = width.saturating_sub(5).max(1);
+            for (i, line) in lines.iter().enumerate().skip(first).take(8) {
+                if i == row {
+                    let offset = col.saturating_sub(room);
+                    let shown: String = line.chars().skip(offset).collect();
+                    rows.push(Line::styled(format!("    {}", fit(&shown, room + 1)), theme.base()));
+                    *cursor = Some((start + i - first, (4 + col - offset) as u16));
+                } else {
+                    rows.push(Line::styled(format!("    {}", fit(line, room + 1)), theme.base()));
+                }
             }
             if lines.is_empty() {
                 rows.push(Line::raw("    "));
-            }
-            if row < 8 {
-                *cursor = Some((start + row, 4 + col as u16));
+                *cursor = Some((start, 4));
             }
         }
         Field::Bool(_) | Field::Line(_) => {}
     }
 }
+
+/// Above the body chart, as wide as the chart (49 columns, so it fits the 50-column form at
+/// 80x24), with the bar between the front and back columns.
+pub const CHART_HEADER: &str = " patient's RIGHT  front │ back     patient's LEFT";
 
 /// The body chart as lines: `state(code)` says whether a region is (selected, under the cursor).
 pub fn chart_lines(app: &App, theme: Theme, state: impl Fn(&str) -> (bool, bool)) -> Vec<Line<'static>> {
