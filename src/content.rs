@@ -208,10 +208,8 @@ impl Content {
             };
             if missing {
                 blockers.push(match item.kind {
-                    ItemType::Bool => {
-                        format!("item {}: must be yes before the record can be completed ({})", item.id, item.label)
-                    }
-                    _ => format!("item {}: is required to complete the record ({})", item.id, item.label),
+                    ItemType::Bool => format!("{} must be yes to complete the record (item {})", item.label, item.id),
+                    _ => format!("{} is needed to complete the record (item {})", item.label, item.id),
                 });
             }
         }

@@ -288,6 +288,9 @@ impl App {
                 if session.flag_focus.is_some() {
                     return Context::Flags;
                 }
+                if session.read_only.is_some() {
+                    return Context::ReadOnly;
+                }
                 match session.form.focused_field(self.content) {
                     Some(field) if field.is_list() => Context::ListField,
                     Some(field) if field.takes_text() && session.read_only.is_none() => Context::Form { text: true },

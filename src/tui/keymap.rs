@@ -17,6 +17,8 @@ pub enum Context {
     ListField,
     /// The flag panel has the focus.
     Flags,
+    /// A record or draft open read-only: moving and reading, no answering.
+    ReadOnly,
     Records,
     Dialog,
 }
@@ -111,6 +113,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding { context: C::Flags, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "why it fired, what to do, sources", footer: Some("why") },
     Binding { context: C::Flags, keys: &[(K::Esc, NONE), (K::Tab, NONE)], label: "Esc", action: A::Back, description: "back to the form", footer: Some("back") },
     Binding { context: C::Flags, keys: &[(K::Char('?'), NONE)], label: "?", action: A::Help, description: "help", footer: None },
+    Binding { context: C::ReadOnly, keys: &[(K::Tab, NONE), (K::Down, NONE), (K::Enter, NONE)], label: "Tab/↓", action: A::NextField, description: "next question", footer: Some("next") },
+    Binding { context: C::ReadOnly, keys: &[(K::BackTab, NONE), (K::BackTab, SHIFT), (K::Tab, SHIFT), (K::Up, NONE)], label: "S-Tab/↑", action: A::PrevField, description: "previous question", footer: None },
+    Binding { context: C::ReadOnly, keys: &[(K::PageDown, NONE)], label: "PgDn", action: A::NextSection, description: "next section", footer: Some("section") },
+    Binding { context: C::ReadOnly, keys: &[(K::F(3), NONE)], label: "F3", action: A::Summary, description: "summary", footer: Some("summary") },
+    Binding { context: C::ReadOnly, keys: &[(K::F(5), NONE)], label: "F5", action: A::Amend, description: "amend a completed record (asks who and why)", footer: Some("amend") },
+    Binding { context: C::ReadOnly, keys: &[(K::F(6), NONE)], label: "F6", action: A::FollowUp, description: "start a follow-up visit", footer: Some("follow-up") },
+    Binding { context: C::ReadOnly, keys: &[(K::Char('q'), CTRL), (K::Esc, NONE)], label: "Ctrl-Q", action: A::Quit, description: "close it", footer: Some("close") },
+    Binding { context: C::ReadOnly, keys: &[(K::Char('?'), NONE)], label: "?", action: A::Help, description: "help", footer: None },
     Binding { context: C::Records, keys: &[(K::Up, NONE)], label: "↑", action: A::Up, description: "previous record", footer: None },
     Binding { context: C::Records, keys: &[(K::Down, NONE)], label: "↓", action: A::Down, description: "next record", footer: None },
     Binding { context: C::Records, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "open the record (read-only)", footer: Some("open") },
@@ -162,13 +172,14 @@ pub fn footer(context: Context) -> Vec<(&'static str, &'static str)> {
 
 /// Every binding grouped by context, for the help overlay.
 pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    let groups: [(Context, &str); 8] = [
+    let groups: [(Context, &str); 9] = [
         (C::Global, "Anywhere"),
         (C::Home, "Home"),
         (C::Form { text: false }, "Questions (yes/no, numbers shown)"),
         (C::Form { text: true }, "Text, number and date fields (letters are text)"),
         (C::ListField, "Choices, lists and the body chart"),
         (C::Flags, "Flag panel"),
+        (C::ReadOnly, "A record open read-only"),
         (C::Records, "Records"),
         (C::Dialog, "Dialogs"),
     ];

@@ -87,6 +87,15 @@ impl Theme {
     }
 
     /// A pinned banner: emergency and urgent referrals, read-only records, practice mode.
+    /// A referral's urgency: emergency and urgent as loud as STOP; routine plain, so it never
+    /// reads as a stop.
+    pub fn referral(self, referral: Option<Referral>) -> Style {
+        match referral {
+            Some(Referral::Emergency | Referral::Urgent) => self.tier(Some(Tier::Stop)),
+            _ => Style::default().add_modifier(Modifier::ITALIC),
+        }
+    }
+
     pub fn banner(self, referral: Option<Referral>) -> Style {
         match referral {
             Some(Referral::Emergency | Referral::Urgent) => self.pick(

@@ -60,7 +60,7 @@ pub fn panel(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ),
         Line::styled(
             fit(&format!(" {}", referral_words(assessment.verdict.referral)), width),
-            theme.tier(assessment.verdict.referral.map(|_| Tier::Stop)),
+            theme.referral(assessment.verdict.referral),
         ),
         Line::raw(""),
     ];
@@ -79,7 +79,7 @@ pub fn panel(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 Referral::Urgent => "REFER URGENT",
                 Referral::Routine => "refer: routine",
             };
-            lines.push(Line::styled(fit(&format!("     → {word}"), width), theme.tier(Some(Tier::Stop))));
+            lines.push(Line::styled(fit(&format!("     → {word}"), width), theme.referral(Some(referral))));
         }
         if !flag.regions.is_empty() {
             let regions: Vec<&str> = flag.regions.iter().map(|r| app.content.regions.label(*r)).collect();
@@ -90,7 +90,15 @@ pub fn panel(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let height = inner.height as usize;
     let selected_line = session.flag_focus.map_or(0, |f| 3 + f * 3);
     let top = selected_line.saturating_sub(height.saturating_sub(3));
-    frame.render_widget(Paragraph::new(lines.into_iter().skip(top).take(height).collect::<Vec<_>>()), inner);
+    let hidden = lines.len().saturating_sub(top + height);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    if hidden > 0
+        && let Some(last) = shown.last_mut()
+    {
+        // Never let a flag fall off the bottom unseen.
+        *last = Line::styled(fit(&format!(" ↓ {} more · F2", hidden + 1), width), theme.heading());
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
 fn verdict_words(tier: Option<Tier>) -> &'static str {
@@ -213,7 +221,7 @@ pub fn summary(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let block = Block::default()
         .borders(Borders::BOTTOM)
-        .title(" Recommendation (the decision below is yours) ")
+        .title(" Recommendation (F3: all of it) · the decision below is yours ")
         .border_style(theme.muted());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }

@@ -32,7 +32,12 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 Span::styled(item.text.clone(), theme.heading()),
                 Span::styled(required, theme.muted()),
             ]));
-            question.push(Line::styled(answer_hint(app, id), theme.muted()));
+            let hint = if session.read_only.is_some() {
+                "Read-only: answers cannot change here".to_owned()
+            } else {
+                answer_hint(app, id)
+            };
+            question.push(Line::styled(hint, theme.muted()));
         }
         None => question.push(Line::styled(section.intro.clone(), theme.muted())),
     }

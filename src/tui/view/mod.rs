@@ -106,7 +106,7 @@ fn home(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             HomeEntry::NewIntake => "New intake".to_owned(),
             HomeEntry::Draft(i) => app.drafts.get(*i).map_or_else(String::new, |d| {
                 format!(
-                    "Resume draft: {} (last edit {})",
+                    "Resume draft: {} (last edit {} UTC)",
                     d.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet"),
                     d.saved_at.format("%Y-%m-%d %H:%M")
                 )
