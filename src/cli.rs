@@ -384,3 +384,18 @@ pub fn practice_grade(case_id: &str, file: &str, format: Format) -> Result<Strin
         Format::Text => Ok(crate::practice::render_grade(case, &grade)),
     }
 }
+
+/// `physio-intake practice --report`: per case, attempts, best score, passed, last attempt.
+pub fn practice_report(store: &crate::store::Store, format: Format) -> Result<String, CliError> {
+    let content = content()?;
+    let found = store.attempts();
+    let rows = crate::practice::progress(cases(content)?, &found.attempts);
+    let mut out = match format {
+        Format::Json => to_json(&serde_json::json!({ "cases": rows, "unreadable_attempts": found.unreadable }))?,
+        Format::Text => crate::practice::render_progress(&rows),
+    };
+    if found.unreadable > 0 && format == Format::Text {
+        let _ = writeln!(out, "\n{} attempt file(s) could not be read and are not counted.", found.unreadable);
+    }
+    Ok(out)
+}

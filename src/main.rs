@@ -65,8 +65,11 @@ enum Command {
     /// Practice cases for students: list them, or grade an attempt (an answers file) against one.
     Practice {
         /// The cases, one a line: id, title, level.
-        #[arg(long, conflicts_with = "grade")]
+        #[arg(long, conflicts_with_all = ["grade", "report"])]
         list: bool,
+        /// Progress per case from the saved attempts: attempts, best score, passed, last attempt.
+        #[arg(long, conflicts_with = "grade")]
+        report: bool,
         /// Grade FILE (or - for standard input) against the case CASE_ID.
         #[arg(long, num_args = 2, value_names = ["CASE_ID", "FILE"])]
         grade: Option<Vec<String>>,
@@ -94,14 +97,28 @@ fn main() -> ExitCode {
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
         Some(Command::ExportQuestionnaire) => cli::export_questionnaire(),
         Some(Command::Practice { list: true, .. }) => cli::practice_list(),
+        Some(Command::Practice { report: true, format, .. }) => {
+            store().and_then(|s| cli::practice_report(&s, format.unwrap_or_else(default_format)))
+        }
         Some(Command::Practice { grade: Some(ref grade), format, .. }) => match grade.as_slice() {
             [case, file] => cli::practice_grade(case, file, format.unwrap_or_else(default_format)),
             _ => Err(cli::CliError::bad_input(vec!["--grade needs a case id and a file".into()])),
         },
-        Some(Command::Practice { .. }) => Err(cli::CliError::bad_input(vec![
-            "practice in the terminal app is not built yet: use `practice --list` and `practice --grade CASE_ID FILE`"
-                .into(),
-        ])),
+        Some(Command::Practice { .. }) => {
+            return match (store(), physio_intake::content::Content::embedded()) {
+                (Ok(store), Ok(content)) => ExitCode::from(
+                    u8::try_from(physio_intake::tui::run_practice(content, store, args.mouse)).unwrap_or(1),
+                ),
+                (Err(error), _) => {
+                    error.lines.iter().for_each(|l| eprintln!("physio-intake: {l}"));
+                    ExitCode::from(1)
+                }
+                (_, Err(error)) => {
+                    eprintln!("physio-intake: {error}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         None => {
             return match (store(), physio_intake::content::Content::embedded()) {
                 (Ok(store), Ok(content)) => {

@@ -310,3 +310,98 @@ pub fn render_grade(case: &Case, grade: &Grade) -> String {
     }
     out
 }
+
+/// The `format` of a saved practice attempt (kept under practice/, never with patient records).
+pub const ATTEMPT_FORMAT: &str = "physio-intake/practice-attempt";
+
+/// One graded attempt, as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attempt {
+    pub format: String,
+    pub schema_version: u32,
+    pub id: String,
+    pub case: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// The student's answers (answers-file form).
+    pub answers: Map<String, Json>,
+    pub grade: Grade,
+}
+
+impl Attempt {
+    pub fn new(
+        id: String,
+        grade: Grade,
+        answers: Map<String, Json>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+    ) -> Attempt {
+        Attempt {
+            format: ATTEMPT_FORMAT.to_owned(),
+            schema_version: 1,
+            id,
+            case: grade.case.clone(),
+            started_at,
+            finished_at,
+            answers,
+            grade,
+        }
+    }
+}
+
+/// A student's progress on one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    pub case: String,
+    pub title: String,
+    pub level: Level,
+    pub attempts: usize,
+    pub best_score: Option<u32>,
+    pub passed: bool,
+    pub last_attempt: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Progress on every case, in the cases' order (cases never tried included).
+pub fn progress(cases: &Cases, attempts: &[Attempt]) -> Vec<Progress> {
+    cases
+        .cases
+        .iter()
+        .map(|case| {
+            let mine: Vec<&Attempt> = attempts.iter().filter(|a| a.case == case.id).collect();
+            Progress {
+                case: case.id.clone(),
+                title: case.title.clone(),
+                level: case.level,
+                attempts: mine.len(),
+                best_score: mine.iter().map(|a| a.grade.score).max(),
+                passed: mine.iter().any(|a| a.grade.passed),
+                last_attempt: mine.iter().map(|a| a.finished_at).max(),
+            }
+        })
+        .collect()
+}
+
+/// Progress as a student reads it: one case a line.
+pub fn render_progress(rows: &[Progress]) -> String {
+    let mut out =
+        String::from("CASE                                          LEVEL         ATTEMPTS  BEST  PASSED  LAST\n");
+    for row in rows {
+        out.push_str(&format!(
+            "{:<45} {:<13} {:>8}  {:>4}  {:<6}  {}\n",
+            row.case,
+            row.level.code(),
+            row.attempts,
+            row.best_score.map_or("–".to_owned(), |s| s.to_string()),
+            if row.passed {
+                "yes"
+            } else if row.attempts > 0 {
+                "not yet"
+            } else {
+                "–"
+            },
+            row.last_attempt.map_or("–".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        ));
+    }
+    out
+}

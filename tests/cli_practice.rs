@@ -60,3 +60,37 @@ fn an_unknown_case_is_bad_input_and_points_to_the_list() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-case") && err.contains("practice --list"), "{err}");
 }
+
+#[test]
+fn report_lists_every_case_with_attempts_and_counts_unreadable_files_without_failing() {
+    use physio_intake::content::Content;
+    use physio_intake::practice::{Attempt, Cases, grade};
+    let dir = tempfile::tempdir().unwrap();
+    let store = physio_intake::store::Store::open(dir.path()).unwrap();
+    let content = Content::embedded().unwrap();
+    let case = Cases::embedded(content).unwrap().get("foundation-desk-neck-tension").unwrap();
+    let answers = case.reference_answers(content).unwrap();
+    let result = grade(content, case, &answers, 1).unwrap();
+    let now = chrono::Utc::now();
+    let id = physio_intake::store::new_id(now).unwrap();
+    store.save_attempt(&Attempt::new(id, result, case.answers.clone(), now, now)).unwrap();
+    let junk = physio_intake::store::new_id(now).unwrap();
+    std::fs::write(dir.path().join("practice").join(format!("{junk}.json")), "{ not json").unwrap();
+
+    let data = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["--data-dir", data, "practice", "--report", "--format", "json"], "");
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["unreadable_attempts"], 1);
+    let rows = report["cases"].as_array().unwrap();
+    assert!(rows.len() >= 16);
+    let row = rows.iter().find(|r| r["case"] == "foundation-desk-neck-tension").unwrap();
+    assert_eq!(
+        (row["attempts"].as_u64(), row["best_score"].as_u64(), row["passed"].as_bool()),
+        (Some(1), Some(97), Some(true))
+    );
+
+    let (code, out, _) = run(&["--data-dir", data, "practice", "--report", "--format", "text"], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("foundation-desk-neck-tension") && out.contains("could not be read"), "{out}");
+}

@@ -31,12 +31,19 @@ struct App {
 
 impl App {
     fn start(data: &Path, cols: u16, rows: u16) -> App {
+        App::start_with(data, cols, rows, &[])
+    }
+
+    fn start_with(data: &Path, cols: u16, rows: u16, args: &[&str]) -> App {
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_physio-intake"));
         command.arg("--data-dir");
         command.arg(data);
+        for arg in args {
+            command.arg(arg);
+        }
         command.env("TERM", "xterm-256color");
         command.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(command).expect("the app starts");
@@ -266,4 +273,37 @@ fn a_window_below_80x24_shows_terminal_too_small_and_the_form_is_intact_after() 
     app.resize(120, 40);
     app.wait_for("Tia Smallwood Jr");
     app.wait_for("Step 1/9");
+}
+
+#[test]
+fn a_practice_attempt_is_typed_graded_with_feedback_and_saved_apart_from_patient_records() {
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::start_with(data.path(), 80, 24, &["practice"]);
+    app.wait_for("PRACTICE");
+    app.wait_for("Came in with a temperature");
+    for _ in 0..3 {
+        app.send("\x1b[B"); // Down
+    }
+    app.send(ENTER);
+    app.wait_for("The patient's story");
+    app.wait_for("38.4");
+    for _ in 0..3 {
+        app.send(PAGE_DOWN);
+    }
+    app.wait_for("Step 4/9");
+    app.send("y"); // fever: yes; the painkillers of the story are left unasked
+    assert!(!app.contents().contains("STOP Fever"), "the flags stay hidden");
+    app.send(F10);
+    app.wait_for("Practice result: passed");
+    app.wait_for("PASSED  90/100");
+    app.wait_for("MISSED Painkillers");
+    app.send("\x1b");
+    app.wait_for("best  90 · 1 attempt · passed");
+    app.send("q");
+    assert_eq!(app.exit_code(), 0);
+
+    assert_eq!(files_in(&data.path().join("practice")).len(), 1);
+    let records: Vec<PathBuf> =
+        files_in(&data.path().join("records")).into_iter().filter(|p| !p.ends_with("index.json")).collect();
+    assert!(records.is_empty() && files_in(&data.path().join("drafts")).is_empty());
 }

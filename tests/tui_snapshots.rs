@@ -376,9 +376,35 @@ fn the_flag_panel_and_banners_in_colour_and_without() {
 // The sweep
 
 /// Every screen and dialog the app can show.
+/// Practice: the case list, and an attempt on a case with its story beside the form.
+fn practice(on_case: bool) -> App {
+    let mut app = app();
+    app.enter_practice(physio_intake::practice::Cases::embedded(content()).unwrap());
+    if on_case {
+        let cases = &app.practice.as_ref().unwrap().cases.cases;
+        let index = cases.iter().position(|c| c.id == "foundation-fever-came-anyway").unwrap();
+        app.practice.as_mut().unwrap().cursor = index;
+        let _ = physio_intake::tui::app::update(
+            &mut app,
+            physio_intake::tui::app::Msg::Key(ratatui::crossterm::event::KeyEvent::from(
+                ratatui::crossterm::event::KeyCode::Enter,
+            )),
+        );
+    }
+    app
+}
+
+#[test]
+fn practice_cases_and_an_attempt_with_its_story_at_80x24() {
+    insta::assert_snapshot!("practice_cases_80x24", screen(&practice(false), 80, 24));
+    insta::assert_snapshot!("practice_attempt_80x24", screen(&practice(true), 80, 24));
+}
+
 fn every_screen() -> Vec<(String, App)> {
     let mut screens =
         vec![("home".to_owned(), app()), ("recovery".to_owned(), recovery()), ("records".into(), records())];
+    screens.push(("practice cases".into(), practice(false)));
+    screens.push(("practice attempt".into(), practice(true)));
     let mut filtered = records();
     filtered.records_filter = "zzz".into();
     screens.push(("records: no match".into(), filtered));

@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod index;
 pub mod input;
 pub mod lock;
+pub mod practice;
 pub mod records;
 
 use std::fmt;

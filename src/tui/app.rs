@@ -7,6 +7,7 @@ use super::form::{Field, Form};
 use super::keymap::{self, Action, Context};
 use crate::content::Content;
 use crate::domain::ItemType;
+use crate::practice::{Attempt, Case, Cases, Progress};
 use crate::record::{Draft, Record, Revision, Status};
 use crate::rules::Referral;
 use crate::store::drafts::DraftSummary;
@@ -28,6 +29,26 @@ pub enum Screen {
     Home,
     Wizard,
     Records,
+    /// Practice mode: choosing a case (the students' home).
+    Practice,
+}
+
+/// Practice mode: the cases, the student's progress, and the attempt under way.
+pub struct Practice {
+    pub cases: &'static Cases,
+    pub cursor: usize,
+    pub progress: Vec<Progress>,
+    pub attempt: Option<PracticeAttempt>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PracticeAttempt {
+    /// Index into the cases.
+    pub case: usize,
+    pub hints: u32,
+    /// The flag panel is shown (the student asked for a hint); hidden otherwise.
+    pub showing_flags: bool,
+    pub started_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +181,8 @@ pub enum Msg {
     /// opened just to look at.
     DraftOpened(Result<Box<OpenedDraft>, String>, bool),
     RecordOpened(Result<Box<OpenedRecord>, String>),
+    /// Practice attempts read back (after a save, or at start) for the progress view.
+    AttemptsLoaded(Result<Vec<Attempt>, String>),
     /// The lock for amending the open record: granted, or why not.
     AmendGranted(Result<(), String>),
     RecordsListed(Result<Vec<ListEntry>, String>),
@@ -182,6 +205,8 @@ pub enum Effect {
     BeginAmend(String),
     /// The record is closed: let go of its editing lock.
     ReleaseRecord,
+    /// Save a graded practice attempt (under practice/, apart from patient records).
+    SaveAttempt(Box<Attempt>),
     Quit,
 }
 
@@ -208,6 +233,8 @@ pub struct App {
     /// After a successful save, quit (the "Save" button of the quit dialog).
     pub quit_after_save: bool,
     pub new_id: Box<dyn FnMut() -> String>,
+    /// Practice mode (students); None in the clinic app.
+    pub practice: Option<Practice>,
 }
 
 /// The entries of the home screen.
@@ -243,7 +270,27 @@ impl App {
             quitting: false,
             quit_after_save: false,
             new_id,
+            practice: None,
         }
+    }
+
+    /// Start in practice mode, on the list of cases.
+    pub fn enter_practice(&mut self, cases: &'static Cases) {
+        let progress = crate::practice::progress(cases, &[]);
+        self.practice = Some(Practice { cases, cursor: 0, progress, attempt: None });
+        self.screen = Screen::Practice;
+    }
+
+    /// The case of the attempt under way.
+    pub fn practice_case(&self) -> Option<(&Case, &PracticeAttempt)> {
+        let practice = self.practice.as_ref()?;
+        let attempt = practice.attempt.as_ref()?;
+        Some((practice.cases.cases.get(attempt.case)?, attempt))
+    }
+
+    /// In practice, the flags stay hidden until the student asks for a hint.
+    pub fn flags_hidden(&self) -> bool {
+        self.practice_case().is_some_and(|(_, attempt)| !attempt.showing_flags)
     }
 
     /// The records the filter lets through, as indexes into `records`.
@@ -283,6 +330,7 @@ impl App {
         match self.screen {
             Screen::Home => Context::Home,
             Screen::Records => Context::Records,
+            Screen::Practice => Context::Practice,
             Screen::Wizard => {
                 let Some(session) = &self.session else { return Context::Home };
                 if session.flag_focus.is_some() {
@@ -309,6 +357,9 @@ impl App {
     /// The unacknowledged emergency or urgent flags, for the pinned banner.
     pub fn banner_flags(&self) -> Vec<usize> {
         let Some(session) = &self.session else { return Vec::new() };
+        if self.flags_hidden() {
+            return Vec::new(); // a banner would give the answer away
+        }
         let rules = &self.content.rulebook;
         session
             .form
@@ -332,7 +383,9 @@ impl App {
 
     fn draft_effect(&mut self) -> Option<Effect> {
         let session = self.session.as_mut()?;
-        if session.read_only.is_some() {
+        if session.read_only.is_some() || self.practice.is_some() {
+            // Practice answers are not patient drafts: they never go to drafts/.
+            session.draft_pending = None;
             return None;
         }
         session.draft_pending = None;
@@ -346,6 +399,14 @@ impl App {
     }
 
     fn record_effect(&mut self, complete: bool) -> Vec<Effect> {
+        if self.practice.is_some() {
+            // Practice never writes a patient record: F10 grades, Ctrl-S has nothing to save.
+            if complete {
+                return grade_attempt(self);
+            }
+            self.status = Some(("Practice: F10 grades the attempt and saves it with its score".into(), false));
+            return Vec::new();
+        }
         let content = self.content;
         let Some(session) = self.session.as_mut() else { return Vec::new() };
         if let Some(why) = &session.read_only {
@@ -529,6 +590,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AttemptsLoaded(Ok(attempts)) => {
+            if let Some(practice) = app.practice.as_mut() {
+                practice.progress = crate::practice::progress(practice.cases, &attempts);
+            }
+            Vec::new()
+        }
+        Msg::AttemptsLoaded(Err(why)) => {
+            app.status = Some((format!("Practice attempt not saved or not read: {why}"), true));
+            Vec::new()
+        }
         Msg::AmendGranted(Ok(())) => {
             if let Some(session) = app.session.as_mut()
                 && let Some((by, _)) = &session.amendment
@@ -584,11 +655,21 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (Some(Action::Quit), _) => request_quit(app),
         (_, Screen::Home) => on_home_key(app, action),
         (_, Screen::Records) => on_records_key(app, action, key),
+        (_, Screen::Practice) => on_practice_key(app, action),
         (_, Screen::Wizard) => on_wizard_key(app, action, key),
     }
 }
 
 fn request_quit(app: &mut App) -> Vec<Effect> {
+    if app.practice.is_some() && app.screen == Screen::Wizard {
+        // Leaving an attempt goes back to the cases; with answers given, ask first.
+        if app.session.as_ref().is_some_and(|s| s.unsaved) {
+            app.overlay = Some(Overlay::QuitConfirm { button: 0 });
+        } else {
+            leave_attempt(app);
+        }
+        return Vec::new();
+    }
     // A read-only view closes back to Home; nothing in it can be lost.
     if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
         let from_records = app.session.take().is_some_and(|s| s.record.is_some());
@@ -701,6 +782,91 @@ fn on_amend_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Eff
     Vec::new()
 }
 
+/// The case list: Enter starts the case in the wizard, on the story's visit date.
+fn on_practice_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let content = app.content;
+    let Some(practice) = app.practice.as_mut() else { return Vec::new() };
+    let count = practice.cases.cases.len();
+    match action {
+        Some(Action::Up) => practice.cursor = practice.cursor.saturating_sub(1),
+        Some(Action::Down) => practice.cursor = (practice.cursor + 1).min(count.saturating_sub(1)),
+        Some(Action::Confirm) => {
+            let Some(case) = practice.cases.cases.get(practice.cursor) else { return Vec::new() };
+            let visit = case.visit_date().unwrap_or(app.today);
+            practice.attempt =
+                Some(PracticeAttempt { case: practice.cursor, hints: 0, showing_flags: false, started_at: app.now });
+            let id = (app.new_id)();
+            app.start_session(Form::new(content, visit), id, None);
+            app.status = Some((
+                "Read the story on the right, then take the history. F4: hint (shows the flags) · F10: grade".into(),
+                false,
+            ));
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn toggle_hint(app: &mut App) {
+    let Some(attempt) = app.practice.as_mut().and_then(|p| p.attempt.as_mut()) else { return };
+    attempt.showing_flags = !attempt.showing_flags;
+    if attempt.showing_flags {
+        attempt.hints += 1;
+        app.status = Some((format!("Hint {}: the flags are shown (F4 hides them again)", attempt.hints), false));
+    } else {
+        app.status = Some(("The flags are hidden again; the story is back".into(), false));
+        if let Some(session) = app.session.as_mut() {
+            session.flag_focus = None;
+        }
+    }
+}
+
+/// Back to the case list without grading; nothing is saved.
+fn leave_attempt(app: &mut App) {
+    if let Some(practice) = app.practice.as_mut() {
+        practice.attempt = None;
+    }
+    app.session = None;
+    app.screen = Screen::Practice;
+    app.status = Some(("Attempt left without grading; nothing saved".into(), false));
+}
+
+/// F10 in practice: grade the answers against the case, show the result, save the attempt.
+fn grade_attempt(app: &mut App) -> Vec<Effect> {
+    let content = app.content;
+    let problems = app.session.as_ref().map_or(0, |s| s.form.problem_count());
+    if problems > 0 {
+        app.status = Some((format!("Not graded: {problems} answer(s) need attention (marked !)"), true));
+        return Vec::new();
+    }
+    let Some((case, attempt)) = app.practice_case().map(|(c, a)| (c.clone(), a.clone())) else { return Vec::new() };
+    let Some(session) = app.session.as_ref() else { return Vec::new() };
+    let answers = &session.form.answers;
+    let grade = match crate::practice::grade(content, &case, answers, attempt.hints) {
+        Ok(grade) => grade,
+        Err(why) => {
+            app.status = Some((why, true));
+            return Vec::new();
+        }
+    };
+    let lines = crate::practice::render_grade(&case, &grade).lines().map(str::to_owned).collect();
+    let title = format!("Practice result: {}", if grade.passed { "passed" } else { "not passed" });
+    let record = Attempt::new(
+        (app.new_id)(),
+        grade,
+        answers.to_json(&content.questionnaire, &content.regions),
+        attempt.started_at,
+        app.now,
+    );
+    if let Some(practice) = app.practice.as_mut() {
+        practice.attempt = None;
+    }
+    app.session = None;
+    app.screen = Screen::Practice;
+    app.overlay = Some(Overlay::Text { title, lines, scroll: 0 });
+    vec![Effect::SaveAttempt(Box::new(record))]
+}
+
 /// F5: amend the open completed record, after saying who and why.
 fn begin_amend(app: &mut App) {
     let Some(session) = app.session.as_ref() else { return };
@@ -791,6 +957,14 @@ fn on_overlay_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
         }
         (Overlay::QuitConfirm { button }, Some(Action::Confirm)) => {
             app.overlay = None;
+            if app.practice.is_some() && app.screen == Screen::Wizard {
+                match button {
+                    0 => return grade_attempt(app),
+                    1 => leave_attempt(app),
+                    _ => {}
+                }
+                return Vec::new();
+            }
             match button {
                 0 => {
                     app.quit_after_save = true;
@@ -864,6 +1038,27 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
         return Vec::new();
     }
 
+    if app.practice.is_some() {
+        match action {
+            Some(Action::Save) => {
+                app.status = Some(("Practice: F10 grades the attempt and saves it with its score".into(), false));
+                return Vec::new();
+            }
+            Some(Action::Complete) => return grade_attempt(app),
+            Some(Action::Hint) => {
+                toggle_hint(app);
+                return Vec::new();
+            }
+            Some(Action::FocusFlags) if app.flags_hidden() => {
+                app.status =
+                    Some(("The flags are hidden in practice: F4 shows them (counted as a hint)".into(), false));
+                return Vec::new();
+            }
+            Some(Action::Amend | Action::FollowUp) => return Vec::new(),
+            _ => {}
+        }
+    }
+    let Some(session) = app.session.as_mut() else { return Vec::new() };
     match action {
         Some(Action::Save) => return app.record_effect(false),
         Some(Action::Complete) => return app.record_effect(true),

@@ -19,6 +19,8 @@ pub enum Context {
     Flags,
     /// A record or draft open read-only: moving and reading, no answering.
     ReadOnly,
+    /// Practice mode: choosing a case.
+    Practice,
     Records,
     Dialog,
 }
@@ -49,6 +51,8 @@ pub enum Action {
     Summary,
     Amend,
     FollowUp,
+    /// Practice: show the flag panel for this attempt (counted as a hint).
+    Hint,
 }
 
 pub struct Binding {
@@ -121,6 +125,12 @@ pub const BINDINGS: &[Binding] = &[
     Binding { context: C::ReadOnly, keys: &[(K::F(6), NONE)], label: "F6", action: A::FollowUp, description: "start a follow-up visit", footer: Some("follow-up") },
     Binding { context: C::ReadOnly, keys: &[(K::Char('q'), CTRL), (K::Esc, NONE)], label: "Ctrl-Q", action: A::Quit, description: "close it", footer: Some("close") },
     Binding { context: C::ReadOnly, keys: &[(K::Char('?'), NONE)], label: "?", action: A::Help, description: "help", footer: None },
+    Binding { context: C::Global, keys: &[(K::F(4), NONE)], label: "F4", action: A::Hint, description: "practice: show or hide the flags (showing counts as a hint)", footer: None },
+    Binding { context: C::Practice, keys: &[(K::Up, NONE)], label: "↑", action: A::Up, description: "previous case", footer: None },
+    Binding { context: C::Practice, keys: &[(K::Down, NONE)], label: "↓", action: A::Down, description: "next case", footer: None },
+    Binding { context: C::Practice, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "start the case", footer: Some("start") },
+    Binding { context: C::Practice, keys: &[(K::Char('?'), NONE)], label: "?", action: A::Help, description: "help", footer: Some("help") },
+    Binding { context: C::Practice, keys: &[(K::Char('q'), NONE)], label: "q", action: A::Quit, description: "quit", footer: Some("quit") },
     Binding { context: C::Records, keys: &[(K::Up, NONE)], label: "↑", action: A::Up, description: "previous record", footer: None },
     Binding { context: C::Records, keys: &[(K::Down, NONE)], label: "↓", action: A::Down, description: "next record", footer: None },
     Binding { context: C::Records, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "open the record (read-only)", footer: Some("open") },
@@ -172,7 +182,7 @@ pub fn footer(context: Context) -> Vec<(&'static str, &'static str)> {
 
 /// Every binding grouped by context, for the help overlay.
 pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    let groups: [(Context, &str); 9] = [
+    let groups: [(Context, &str); 10] = [
         (C::Global, "Anywhere"),
         (C::Home, "Home"),
         (C::Form { text: false }, "Questions (yes/no, numbers shown)"),
@@ -180,6 +190,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         (C::ListField, "Choices, lists and the body chart"),
         (C::Flags, "Flag panel"),
         (C::ReadOnly, "A record open read-only"),
+        (C::Practice, "Practice: choosing a case"),
         (C::Records, "Records"),
         (C::Dialog, "Dialogs"),
     ];

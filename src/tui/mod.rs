@@ -20,6 +20,26 @@ use runner::{Ending, Runner};
 
 /// Run the app on the real terminal until the clinician quits. Returns the process exit status.
 pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
+    run_mode(content, store, mouse, None)
+}
+
+/// Run the app in practice mode, for students: the cases, graded attempts, no patient records.
+pub fn run_practice(content: &'static Content, store: Store, mouse: bool) -> i32 {
+    match crate::practice::Cases::embedded(content) {
+        Ok(cases) => run_mode(content, store, mouse, Some(cases)),
+        Err(problems) => {
+            problems.iter().for_each(|p| eprintln!("physio-intake: {p}"));
+            1
+        }
+    }
+}
+
+fn run_mode(
+    content: &'static Content,
+    store: Store,
+    mouse: bool,
+    practice: Option<&'static crate::practice::Cases>,
+) -> i32 {
     let theme = theme::Theme::from_env(std::env::var_os("NO_COLOR"));
     let (sender, wakes) = std::sync::mpsc::channel();
     if let Err(e) = runner::spawn_signal_thread(sender.clone()) {
@@ -48,6 +68,9 @@ pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
     let mut app = App::new(content, now, today, id_source);
     // Offered as the author of an amendment; the clinician can change it.
     app.user = std::env::var("USER").unwrap_or_default();
+    if let Some(cases) = practice {
+        app.enter_practice(cases);
+    }
     let mut runner = Runner::new(store);
     runner.start(&mut app);
     let ending = runner.run(&mut app, theme, &mut term, &wakes);

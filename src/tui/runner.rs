@@ -48,6 +48,11 @@ impl Runner {
 
     /// Messages to start with: drafts to offer for recovery.
     pub fn start(&mut self, app: &mut App) {
+        if app.practice.is_some() {
+            // Students: their progress; patient drafts are not theirs to recover.
+            let _ = update(app, Msg::AttemptsLoaded(Ok(self.store.attempts().attempts)));
+            return;
+        }
         let drafts = self.store.recoverable_drafts(app.content).unwrap_or_default();
         let _ = update(app, Msg::DraftsFound(drafts));
     }
@@ -131,6 +136,9 @@ impl Runner {
                 Some(Msg::RecordOpened(self.open_record(content, &id).map_err(|e| e.to_string())))
             }
             Effect::BeginAmend(id) => Some(Msg::AmendGranted(self.lock(&id).map_err(|e| e.to_string()))),
+            Effect::SaveAttempt(attempt) => Some(Msg::AttemptsLoaded(
+                self.store.save_attempt(&attempt).map(|()| self.store.attempts().attempts).map_err(|e| e.to_string()),
+            )),
             Effect::ReleaseRecord => {
                 self.editing = None;
                 None

@@ -26,7 +26,11 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
         too_small(theme, frame, area);
         return;
     }
-    let banners = flags::banner_lines(app, theme, area.width);
+    let mut banners = flags::banner_lines(app, theme, area.width);
+    if app.practice.is_some() {
+        let text = " PRACTICE · made-up patients for learning · not for real patients";
+        banners.insert(0, Line::styled(format!("{text:<w$}", w = area.width as usize), theme.banner(None)));
+    }
     let [title, banner_area, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banners.len() as u16),
@@ -40,12 +44,17 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
     match app.screen {
         Screen::Home => home(app, theme, frame, body),
         Screen::Records => records(app, theme, frame, body),
+        Screen::Practice => practice_cases(app, theme, frame, body),
         Screen::Wizard => {
             let panel_width = if body.width >= 110 { 40 } else { 30 };
             let [form_area, flag_area] =
                 Layout::horizontal([Constraint::Min(40), Constraint::Length(panel_width)]).areas(body);
             form::draw(app, theme, frame, form_area);
-            flags::panel(app, theme, frame, flag_area);
+            if app.flags_hidden() {
+                story(app, theme, frame, flag_area);
+            } else {
+                flags::panel(app, theme, frame, flag_area);
+            }
         }
     }
     status_line(app, theme, frame, status);
@@ -67,17 +76,21 @@ fn title_line(app: &App) -> Line<'static> {
     match app.screen {
         Screen::Home => text.push_str(" · Home"),
         Screen::Records => text.push_str(" · Records"),
+        Screen::Practice => text.push_str(" · Practice cases"),
         Screen::Wizard => {
             if let Some(session) = &app.session {
                 let sections = &app.content.questionnaire.sections;
                 let n = session.form.section;
-                let what = match &session.record {
-                    Some(record) => format!("Record {} r{}", &record.id[..8.min(record.id.len())], record.revision),
-                    None => match &session.previous {
-                        Some(previous) => {
-                            format!("Follow-up (last visit {})", previous.visit_date.as_deref().unwrap_or("?"))
-                        }
-                        None => "New intake".into(),
+                let what = match (&session.record, app.practice_case()) {
+                    (_, Some((case, _))) => format!("Practice: {}", case.title),
+                    (record, None) => match record {
+                        Some(record) => format!("Record {} r{}", &record.id[..8.min(record.id.len())], record.revision),
+                        None => match &session.previous {
+                            Some(previous) => {
+                                format!("Follow-up (last visit {})", previous.visit_date.as_deref().unwrap_or("?"))
+                            }
+                            None => "New intake".into(),
+                        },
                     },
                 };
                 // The window title never carries patient data; this in-app title may, as the
@@ -176,6 +189,64 @@ fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// Practice: the cases by level, with the student's best score and attempts.
+fn practice_cases(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(practice) = &app.practice else { return };
+    let mut lines = vec![
+        Line::styled(" Choose a case, read the story, take the history, find every flag; F10 grades.", theme.muted()),
+        Line::raw(""),
+    ];
+    let mut cursor_row = 0;
+    let mut level = None;
+    for (i, case) in practice.cases.cases.iter().enumerate() {
+        if level != Some(case.level) {
+            level = Some(case.level);
+            lines.push(Line::styled(format!(" {}", case.level.code().to_uppercase()), theme.heading()));
+        }
+        let progress = practice.progress.iter().find(|p| p.case == case.id);
+        let score = match progress {
+            Some(p) if p.attempts > 0 => format!(
+                "best {:>3} · {} attempt{}{}",
+                p.best_score.unwrap_or(0),
+                p.attempts,
+                if p.attempts == 1 { "" } else { "s" },
+                if p.passed { " · passed" } else { "" }
+            ),
+            _ => "not tried".to_owned(),
+        };
+        let focused = i == practice.cursor;
+        if focused {
+            cursor_row = lines.len();
+        }
+        let marker = if focused { "›" } else { " " };
+        let width = (area.width as usize).saturating_sub(38).max(10);
+        let text = format!(" {marker} {:<width$}  {score}", fit(&case.title, width));
+        lines.push(Line::styled(text, if focused { theme.focus() } else { theme.base() }));
+    }
+    let height = area.height as usize;
+    let top = cursor_row.saturating_sub(height.saturating_sub(2));
+    frame.render_widget(Paragraph::new(lines.into_iter().skip(top).take(height).collect::<Vec<_>>()), area);
+}
+
+/// Practice: the patient's story beside the form, where the flags would be.
+fn story(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some((case, attempt)) = app.practice_case() else { return };
+    let block = Block::default().borders(Borders::LEFT).title(" The patient's story ").border_style(theme.muted());
+    let mut lines = vec![
+        Line::styled(case.title.clone(), theme.heading()),
+        Line::styled(
+            format!("{} · visit {}", case.level.code(), case.visit_date().map_or(String::new(), |d| d.to_string())),
+            theme.muted(),
+        ),
+        Line::raw(""),
+        Line::raw(case.vignette.clone()),
+        Line::raw(""),
+    ];
+    let hints = if attempt.hints == 0 { String::new() } else { format!(" ({} used)", attempt.hints) };
+    lines.push(Line::styled(format!("Flags hidden: find them. F4 hint{hints}"), theme.muted()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}
+
 fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     if let Some((text, problem)) = &app.status {
@@ -197,7 +268,14 @@ fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn footer_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for (key, description) in keymap::footer(app.context()) {
+    let mut hints = keymap::footer(app.context());
+    if app.practice_case().is_some() {
+        // In practice nothing is saved but the graded attempt, and the flags are a hint.
+        hints.retain(|(_, hint)| !matches!(*hint, "save" | "flags" | "next section"));
+        hints.insert(hints.len().saturating_sub(1), ("F10", "grade"));
+        hints.insert(hints.len().saturating_sub(1), ("F4", "hint"));
+    }
+    for (key, description) in hints {
         spans.push(Span::styled(format!(" {key}"), theme.key()));
         spans.push(Span::styled(format!(" {description} "), theme.muted().remove_modifier(Modifier::DIM)));
     }

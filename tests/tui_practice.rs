@@ -1,0 +1,166 @@
+//! Practice mode in the app, through `update` and the runner on a real store: flags hidden until a
+//! hint (counted), F10 grades with the same function as `practice --grade`, the attempt is saved
+//! under practice/ with its score and hints, nothing reaches patient records or drafts.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use physio_intake::content::Content;
+use physio_intake::practice::Cases;
+use physio_intake::store::{Store, new_id};
+use physio_intake::tui::app::{App, Effect, Msg, Overlay, Screen, update};
+use physio_intake::tui::runner::Runner;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn content() -> &'static Content {
+    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+struct Student {
+    app: App,
+    runner: Runner,
+    effects: Vec<Effect>,
+}
+
+impl Student {
+    fn open(dir: &Path) -> Student {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut app = App::new(content(), now, today, Box::new(|| new_id(Utc::now()).unwrap()));
+        app.enter_practice(Cases::embedded(content()).unwrap());
+        let mut runner = Runner::new(Store::open(dir).unwrap());
+        runner.start(&mut app);
+        Student { app, runner, effects: Vec::new() }
+    }
+
+    fn send(&mut self, msg: Msg) {
+        let mut pending = update(&mut self.app, msg);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for effect in pending {
+                self.effects.push(effect.clone());
+                if let Some(reply) = self.runner.carry_out(content(), effect) {
+                    next.extend(update(&mut self.app, reply));
+                }
+            }
+            pending = next;
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn start_case(&mut self, id: &str) {
+        let index = self.app.practice.as_ref().unwrap().cases.cases.iter().position(|c| c.id == id).unwrap();
+        while self.app.practice.as_ref().unwrap().cursor < index {
+            self.press(KeyCode::Down);
+        }
+        self.press(KeyCode::Enter);
+        assert_eq!(self.app.screen, Screen::Wizard);
+    }
+
+    /// Answer a yes/no item yes by focusing it (the keys that move focus are tested elsewhere).
+    fn yes(&mut self, item: &str) {
+        let id = content().questionnaire.id(item).unwrap();
+        let section = &content().questionnaire.section_of(id).id;
+        let session = self.app.session.as_mut().unwrap();
+        session.form.section = content().questionnaire.sections.iter().position(|s| &s.id == section).unwrap();
+        session.form.focus = session.form.visible_items(content()).iter().position(|i| *i == id).unwrap();
+        self.press(KeyCode::Char('y'));
+    }
+}
+
+#[test]
+fn a_case_starts_on_its_visit_date_with_the_flags_hidden_and_no_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut student = Student::open(dir.path());
+    student.start_case("advanced-sciatica-bladder-and-foot");
+    student.yes("redflag.bladder_bowel");
+    assert!(student.app.flags_hidden());
+    assert!(student.app.banner_flags().is_empty(), "an emergency banner would give the answer away");
+    assert!(!student.app.session.as_ref().unwrap().form.assessment.flags.is_empty(), "evaluated all the same");
+
+    student.press(KeyCode::F(4));
+    assert!(!student.app.flags_hidden());
+    assert_eq!(student.app.banner_flags().len(), 1, "with the hint, everything shows");
+    student.press(KeyCode::F(4));
+    student.press(KeyCode::F(4));
+    assert_eq!(student.app.practice_case().unwrap().1.hints, 2, "each showing counts");
+}
+
+#[test]
+fn f10_grades_shows_the_feedback_and_saves_the_attempt_apart_from_patient_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut student = Student::open(dir.path());
+    student.start_case("foundation-fever-came-anyway");
+    student.press(KeyCode::F(4)); // one hint
+    student.yes("screen.fever");
+    student.yes("meds.analgesic_today");
+    student.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    student.press(KeyCode::F(10));
+
+    assert_eq!(student.app.screen, Screen::Practice);
+    let Some(Overlay::Text { title, lines, .. }) = &student.app.overlay else { panic!("the result is shown") };
+    assert_eq!(title, "Practice result: passed");
+    assert!(lines[0].starts_with("PASSED  97/100"), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "Hints used: 1"));
+
+    let saved = Store::open(dir.path()).unwrap().attempts();
+    assert_eq!((saved.attempts.len(), saved.unreadable), (1, 0));
+    let attempt = &saved.attempts[0];
+    assert_eq!(
+        (attempt.case.as_str(), attempt.grade.score, attempt.grade.hints_used),
+        ("foundation-fever-came-anyway", 97, 1)
+    );
+    let file = dir.path().join("practice").join(format!("{}.json", attempt.id));
+    assert_eq!(std::fs::metadata(file).unwrap().permissions().mode() & 0o777, 0o600);
+
+    assert!(
+        !student.effects.iter().any(|e| matches!(e, Effect::SaveRecord(_) | Effect::SaveDraft(_))),
+        "practice never writes a patient record or draft"
+    );
+    let records: Vec<_> =
+        std::fs::read_dir(dir.path().join("records")).unwrap().flatten().filter(|e| e.path().is_file()).collect();
+    assert!(records.is_empty() && std::fs::read_dir(dir.path().join("drafts")).unwrap().next().is_none());
+    let progress = &student.app.practice.as_ref().unwrap().progress;
+    let row = progress.iter().find(|p| p.case == "foundation-fever-came-anyway").unwrap();
+    assert_eq!((row.attempts, row.best_score, row.passed), (1, Some(97), true));
+}
+
+#[test]
+fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut student = Student::open(dir.path());
+    student.start_case("foundation-fever-came-anyway");
+    student.press(KeyCode::F(10));
+    let Some(Overlay::Text { title, lines, .. }) = &student.app.overlay else { panic!("the result is shown") };
+    assert_eq!(title, "Practice result: not passed");
+    assert!(lines.iter().any(|l| l.contains("MISSED Fever or acute illness")), "{lines:?}");
+    student.press(KeyCode::Esc);
+
+    student.start_case("foundation-fever-came-anyway");
+    student.yes("screen.fever");
+    student.send(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)));
+    assert!(matches!(student.app.overlay, Some(Overlay::QuitConfirm { .. })), "answers given: ask first");
+    student.press(KeyCode::Right);
+    student.press(KeyCode::Enter); // Discard: back to the cases, the app still running
+    assert_eq!(student.app.screen, Screen::Practice);
+    assert!(!student.app.quitting);
+    assert_eq!(Store::open(dir.path()).unwrap().attempts().attempts.len(), 1, "only the graded attempt");
+
+    let mut again = Student::open(dir.path());
+    let row = again
+        .app
+        .practice
+        .as_ref()
+        .unwrap()
+        .progress
+        .iter()
+        .find(|p| p.case == "foundation-fever-came-anyway")
+        .cloned()
+        .unwrap();
+    assert_eq!((row.attempts, row.passed), (1, false), "progress is read back at start");
+    again.press(KeyCode::Char('q'));
+    assert!(again.app.quitting);
+}
