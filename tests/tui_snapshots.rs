@@ -398,6 +398,9 @@ fn practice(on_case: bool) -> App {
 fn practice_cases_and_an_attempt_with_its_story_at_80x24() {
     insta::assert_snapshot!("practice_cases_80x24", screen(&practice(false), 80, 24));
     insta::assert_snapshot!("practice_attempt_80x24", screen(&practice(true), 80, 24));
+    let mut leaving = practice(true);
+    leaving.overlay = Some(Overlay::QuitConfirm { button: 0 });
+    insta::assert_snapshot!("practice_leave_80x24", screen(&leaving, 80, 24));
 }
 
 fn every_screen() -> Vec<(String, App)> {

@@ -59,6 +59,15 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
                 *scroll,
             );
         }
+        Overlay::QuitConfirm { button } if app.practice_case().is_some() => {
+            let lines = vec![
+                Line::raw("Leave this practice attempt?"),
+                Line::raw("Grade it now (it is saved with its score), discard it, or go back?"),
+                Line::raw(""),
+                buttons(theme, &["Grade", "Discard", "Cancel"], *button),
+            ];
+            small_box(theme, frame, screen, " Leave the attempt ", lines);
+        }
         Overlay::QuitConfirm { button } => {
             let lines = vec![
                 Line::raw("This intake is not saved as a record yet."),
