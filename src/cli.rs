@@ -357,12 +357,13 @@ fn cases(content: &Content) -> Result<&'static crate::practice::Cases, CliError>
     crate::practice::Cases::embedded(content).map_err(|problems| CliError { status: 1, lines: problems.to_vec() })
 }
 
-/// `physio-intake practice --list`: one case a line, id then title (and its level).
+/// `physio-intake practice --list`: one case a line, `id<TAB>title` (CONTRACT.md: id, then
+/// title), by level then id. The id prefix names the level.
 pub fn practice_list() -> Result<String, CliError> {
     let content = content()?;
     let mut out = String::new();
     for case in &cases(content)?.cases {
-        let _ = writeln!(out, "{}\t{}\t{}", case.id, case.title, case.level.code());
+        let _ = writeln!(out, "{}\t{}", case.id, case.title);
     }
     Ok(out)
 }
@@ -385,17 +386,29 @@ pub fn practice_grade(case_id: &str, file: &str, format: Format) -> Result<Strin
     }
 }
 
-/// `physio-intake practice --report`: per case, attempts, best score, passed, last attempt.
+/// `physio-intake practice --report`: per case, attempts, best score, passed, last attempt; and
+/// the attempt files that could not be read (named, with the kind of problem), which do not make
+/// the report fail.
 pub fn practice_report(store: &crate::store::Store, format: Format) -> Result<String, CliError> {
     let content = content()?;
     let found = store.attempts();
     let rows = crate::practice::progress(cases(content)?, &found.attempts);
-    let mut out = match format {
-        Format::Json => to_json(&serde_json::json!({ "cases": rows, "unreadable_attempts": found.unreadable }))?,
-        Format::Text => crate::practice::render_progress(&rows),
+    let out = match format {
+        Format::Json => to_json(&serde_json::json!({
+            "cases": rows,
+            "unreadable_attempts": found.unreadable,
+            "unreadable": found.problems,
+        }))?,
+        Format::Text => {
+            let mut out = crate::practice::render_progress(&rows);
+            if found.unreadable > 0 {
+                let _ = writeln!(out, "\n{} attempt file(s) could not be read and are not counted:", found.unreadable);
+                for problem in &found.problems {
+                    let _ = writeln!(out, "  practice/{} ({})", problem.file, problem.problem.replace('_', " "));
+                }
+            }
+            out
+        }
     };
-    if found.unreadable > 0 && format == Format::Text {
-        let _ = writeln!(out, "\n{} attempt file(s) could not be read and are not counted.", found.unreadable);
-    }
     Ok(out)
 }

@@ -64,7 +64,7 @@ enum Command {
     ExportQuestionnaire,
     /// Practice cases for students: list them, or grade an attempt (an answers file) against one.
     Practice {
-        /// The cases, one a line: id, title, level.
+        /// The cases, one a line: id, then title (tab-separated).
         #[arg(long, conflicts_with_all = ["grade", "report"])]
         list: bool,
         /// Progress per case from the saved attempts: attempts, best score, passed, last attempt.

@@ -1,11 +1,21 @@
 //! Practice cases for students, and the one grading function the app and `practice --grade`
 //! share. Pure: the cases come in as text, the attempt as parsed answers.
 //!
-//! Scoring, out of 100: a missed flag costs 25 when its massage tier is `stop` or its referral is
-//! `emergency` or `urgent` (the misses that harm a patient), 15 for `avoid`, 10 for any other; an
-//! extra flag (over-calling) costs 4; a verdict that differs costs 10; each of route, massage type,
-//! session order and same-or-separate days that differs costs 5; each hint costs 3. The attempt
-//! passes at 70 or more, and never with a critical miss, whatever the score.
+//! Scoring ([`grade`]), out of 100, starting at 100 and clamped at 0:
+//!
+//! | what differs from the reference result | costs |
+//! |---|---|
+//! | a missed flag whose massage tier is `stop` or whose referral is `emergency` or `urgent` (a *critical* miss: the misses that harm a patient) | 25 |
+//! | a missed `avoid` flag | 15 |
+//! | any other missed flag (`modify`, routine referral, note) | 10 |
+//! | an extra flag (over-calling: safe, but it costs the patient a treatment) | 4 |
+//! | the verdict (massage tier or referral) | 10 |
+//! | each of the plan's route, massage type, session order, same-or-separate days | 5 |
+//! | the plan's frequency, only when the route matches (the frequency follows the route) | 5 |
+//! | each hint (showing the flags while answering) | 3 |
+//!
+//! The attempt passes at [`PASS_MARK`] (70) or more, and never with a critical miss, whatever the
+//! score.
 
 use crate::content::Content;
 use crate::domain::Answers;
@@ -79,48 +89,59 @@ impl Case {
     }
 }
 
-/// A case file as embedded: its file name and text.
-pub struct CaseSource {
-    pub name: &'static str,
-    pub text: &'static str,
+/// A case file: its file name (`<id>.json`) and text. The embedded ones come from assets/cases/
+/// through build.rs, sorted by name.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseSource<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
 }
 
-const CASE_FILES: &[CaseSource] = include!(concat!(env!("OUT_DIR"), "/case_files.rs"));
+const CASE_FILES: &[CaseSource<'static>] = include!(concat!(env!("OUT_DIR"), "/case_files.rs"));
 
+#[derive(Debug, Clone)]
 pub struct Cases {
     pub cases: Vec<Case>,
 }
 
 impl Cases {
-    /// Every case checked: its id is its file name, its text is complete, its reference answers
-    /// are valid. A bad case is an error naming the file, never a case that silently grades wrong.
-    pub fn load(content: &Content, sources: &[CaseSource]) -> Result<Cases, Vec<String>> {
+    /// Every case checked: its id is its file name and unique, its title, story and learning points
+    /// are there, its reference answers are valid on its own visit date. A bad case is an error
+    /// naming the file and the problem, never a case that silently grades wrong. The cases come
+    /// out by level, then id.
+    pub fn load(content: &Content, sources: &[CaseSource<'_>]) -> Result<Cases, Vec<String>> {
         let mut cases: Vec<Case> = Vec::new();
         let mut problems = Vec::new();
         for source in sources {
+            let file = source.name;
+            // Case files are teaching material, not patient data: serde's words may be shown.
             let case: Case = match serde_json::from_str(source.text) {
                 Ok(case) => case,
                 Err(e) => {
-                    problems.push(format!(
-                        "{}: not a valid case (line {}, column {})",
-                        source.name,
-                        e.line(),
-                        e.column()
-                    ));
+                    problems.push(format!("{file}: not a valid case: {e}"));
                     continue;
                 }
             };
-            if source.name.strip_suffix(".json") != Some(case.id.as_str()) {
-                problems.push(format!("{}: its id {:?} differs from its file name", source.name, case.id));
+            let mut problem = |what: String| problems.push(format!("{file}: {what}"));
+            if file.strip_suffix(".json") != Some(case.id.as_str()) {
+                problem(format!("its id {:?} differs from its file name", case.id));
             }
-            if case.vignette.trim().is_empty() || case.learning_points.is_empty() || case.title.trim().is_empty() {
-                problems.push(format!("{}: a case needs a title, a story and learning points", source.name));
+            if case.title.trim().is_empty() {
+                problem("the title is empty".into());
             }
-            if let Err(problem) = case.reference(content) {
-                problems.push(format!("{}: {problem}", source.name));
+            if case.vignette.trim().is_empty() {
+                problem("the vignette (the patient's story) is empty".into());
+            }
+            if case.learning_points.is_empty() {
+                problem("it has no learning points".into());
+            } else if case.learning_points.iter().any(|p| p.trim().is_empty()) {
+                problem("a learning point is empty".into());
+            }
+            if let Err(why) = case.reference(content) {
+                problem(why);
             }
             if cases.iter().any(|c| c.id == case.id) {
-                problems.push(format!("{}: the id {} is used twice", source.name, case.id));
+                problem(format!("the id {} is used by another case too", case.id));
             }
             cases.push(case);
         }
@@ -195,7 +216,10 @@ fn code<T: Serialize>(value: &T) -> String {
     }
 }
 
-/// Grade an attempt against the case's reference result.
+/// Grade an attempt against the case's reference result (what `screen` gives for the case's
+/// reference answers), by the scoring in this module's documentation. `attempt` should be parsed
+/// with the case's visit date as today (see [`Case::visit_date`]). An error only when the case's
+/// own reference answers are invalid, which [`Cases::load`] rules out for loaded cases.
 pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32) -> Result<Grade, String> {
     let reference = case.reference(content)?;
     let given = Report::new(content, &content.evaluate(attempt));
@@ -203,33 +227,26 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
 
     let missed: Vec<&FlagReport> = reference.flags.iter().filter(|f| !fired(&given, &f.id)).collect();
     let extra: Vec<&FlagReport> = given.flags.iter().filter(|f| !fired(&reference, &f.id)).collect();
-    // `because` names items; a student reads their labels.
-    let because = |flag: &FlagReport| -> String {
-        let labels: Vec<String> = flag
-            .because
-            .iter()
-            .map(|id| content.questionnaire.id(id).map_or(id.clone(), |i| content.questionnaire.item(i).label.clone()))
-            .collect();
-        labels.join("; ")
-    };
     let mut feedback = Vec::new();
     for flag in &missed {
-        let why = if flag.because.is_empty() { String::new() } else { format!(" It fires on: {}.", because(flag)) };
+        let consequence = if is_critical(flag) { "a miss that fails the attempt" } else { "a miss" };
         feedback.push(format!(
-            "MISSED {} ({}): {}{why} What to do: {} Source: {}.",
+            "MISSED {} ({}, {}): {consequence}.{} What to do: {} Source: {}.",
             flag.title,
             flag.id,
-            if is_critical(flag) { "a miss that fails the attempt." } else { "a miss." },
+            badges(flag),
+            why_it_fires(content, flag, "in the story it fires on"),
             flag.action,
             flag.sources.join("; ")
         ));
     }
     for flag in &extra {
-        let why = if flag.because.is_empty() { String::new() } else { format!(" It fired on: {}", because(flag)) };
         feedback.push(format!(
-            "EXTRA {} ({}): not raised by the reference answers.{why}: check the story again. Source: {}.",
+            "EXTRA {} ({}, {}): the reference answers do not raise it.{} Check the story again. Source: {}.",
             flag.title,
             flag.id,
+            badges(flag),
+            why_it_fires(content, flag, "your answers raised it through"),
             flag.sources.join("; ")
         ));
     }
@@ -246,14 +263,17 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
         plan_point("massage type", code(&r.massage_type), code(&g.massage_type)),
         plan_point("session order", code(&r.session_order), code(&g.session_order)),
         plan_point("separate days", r.separate_days.to_string(), g.separate_days.to_string()),
+        plan_point("frequency", code(&r.frequency), code(&g.frequency)),
     ];
     let verdict_match = reference.verdict == given.verdict;
+    let route_matches = r.route == g.route;
+    let plan_misses = plan.iter().filter(|p| !p.matches && (p.point != "frequency" || route_matches)).count();
 
     let cost: u32 = missed.iter().map(|f| miss_cost(f)).sum::<u32>()
-        + EXTRA_FLAG * extra.len() as u32
+        + EXTRA_FLAG.saturating_mul(extra.len() as u32)
         + if verdict_match { 0 } else { VERDICT_DIFFERS }
-        + PLAN_POINT_DIFFERS * plan.iter().filter(|p| !p.matches).count() as u32
-        + HINT * hints_used;
+        + PLAN_POINT_DIFFERS * plan_misses as u32
+        + HINT.saturating_mul(hints_used);
     let score = 100u32.saturating_sub(cost);
     let critical_missed: Vec<String> = missed.iter().filter(|f| is_critical(f)).map(|f| f.id.clone()).collect();
     Ok(Grade {
@@ -271,6 +291,39 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
         feedback,
         learning_points: case.learning_points.clone(),
     })
+}
+
+/// `STOP, REFER URGENT`: the tier and referral in words.
+fn badges(flag: &FlagReport) -> String {
+    let tier = match flag.massage {
+        Some(tier) => tier.code().to_uppercase(),
+        None => "note".to_owned(),
+    };
+    match flag.referral {
+        Some(referral) => format!("{tier}, refer {}", referral.code()),
+        None => tier,
+    }
+}
+
+/// ` The rule fires when <trigger>; <lead>: <item labels>.` The item labels, never their values.
+fn why_it_fires(content: &Content, flag: &FlagReport, lead: &str) -> String {
+    let mut out = String::new();
+    if let Some(rule) = content.rulebook.index_of(&flag.id).map(|i| content.rulebook.rule(i)) {
+        out.push_str(&format!(" The rule fires when {}", rule.trigger));
+    }
+    let labels: Vec<&str> = flag
+        .because
+        .iter()
+        .map(|id| content.questionnaire.id(id).map_or(id.as_str(), |i| content.questionnaire.item(i).label.as_str()))
+        .collect();
+    if !labels.is_empty() {
+        out.push_str(if out.is_empty() { " " } else { "; " });
+        out.push_str(&format!("{lead}: {}", labels.join("; ")));
+    }
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out
 }
 
 /// A grade as a student reads it at a terminal.
@@ -314,7 +367,11 @@ pub fn render_grade(case: &Case, grade: &Grade) -> String {
 /// The `format` of a saved practice attempt (kept under practice/, never with patient records).
 pub const ATTEMPT_FORMAT: &str = "physio-intake/practice-attempt";
 
-/// One graded attempt, as saved.
+/// The `schema_version` this program writes; files with a newer one are skipped as too new.
+pub const ATTEMPT_SCHEMA_VERSION: u32 = 1;
+
+/// One graded attempt, as saved (by `Store::save_attempt`, under practice/). The caller owns the
+/// clock: `started_at` and `finished_at` are passed in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attempt {
@@ -326,6 +383,9 @@ pub struct Attempt {
     pub finished_at: chrono::DateTime<chrono::Utc>,
     /// The student's answers (answers-file form).
     pub answers: Map<String, Json>,
+    /// How many times the flags were shown while answering (also in `grade`).
+    #[serde(default)]
+    pub hints_used: u32,
     pub grade: Grade,
 }
 
@@ -339,12 +399,13 @@ impl Attempt {
     ) -> Attempt {
         Attempt {
             format: ATTEMPT_FORMAT.to_owned(),
-            schema_version: 1,
+            schema_version: ATTEMPT_SCHEMA_VERSION,
             id,
             case: grade.case.clone(),
             started_at,
             finished_at,
             answers,
+            hints_used: grade.hints_used,
             grade,
         }
     }

@@ -1,42 +1,82 @@
 //! Practice attempts: saved under practice/, apart from patient records, with the same atomic
-//! writes and modes. A file that cannot be read is counted and skipped: progress never fails.
+//! writes and modes (0600 files in the 0700 folder). A file that cannot be read is skipped and
+//! reported (its name and the kind of problem, never its content): progress never fails.
 
 use super::atomic::write_atomic;
 use super::{Store, StoreError, is_valid_id};
-use crate::practice::{ATTEMPT_FORMAT, Attempt};
+use crate::practice::{ATTEMPT_FORMAT, ATTEMPT_SCHEMA_VERSION, Attempt};
+use serde_json::Value as Json;
 
-/// The attempts that could be read, and how many files could not.
+/// An attempt file that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnreadableAttempt {
+    /// The file name inside practice/ (an opaque id).
+    pub file: String,
+    /// `io`, `not_json`, `wrong_format`, `too_new` or `invalid`.
+    pub problem: &'static str,
+}
+
+/// The attempts that could be read (oldest first), and the files that could not.
 #[derive(Debug, Default)]
 pub struct Attempts {
     pub attempts: Vec<Attempt>,
+    /// How many files could not be read (`problems.len()`).
     pub unreadable: usize,
+    pub problems: Vec<UnreadableAttempt>,
 }
 
 impl Store {
+    /// Save a graded attempt as practice/<id>.json, atomically, mode 0600.
     pub fn save_attempt(&self, attempt: &Attempt) -> Result<(), StoreError> {
         if !is_valid_id(&attempt.id) {
             return Err(StoreError::NotSaved("the attempt has no valid id".into()));
+        }
+        if attempt.format != ATTEMPT_FORMAT {
+            return Err(StoreError::NotSaved("the attempt has the wrong format name".into()));
         }
         let bytes = serde_json::to_vec_pretty(attempt)
             .map_err(|_| StoreError::NotSaved("the attempt cannot be written as JSON".into()))?;
         write_atomic(&self.practice_dir(), &format!("{}.json", attempt.id), &bytes)
     }
 
+    /// Every saved attempt, oldest first. Files that are not attempts (temporary files, other
+    /// names) are ignored; attempt files that cannot be read are reported in `problems`.
     pub fn attempts(&self) -> Attempts {
         let mut found = Attempts::default();
         let Ok(entries) = std::fs::read_dir(self.practice_dir()) else { return found };
         for entry in entries.flatten() {
             let name = entry.file_name();
-            let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
+            let Some(name) = name.to_str() else { continue };
+            let Some(id) = name.strip_suffix(".json") else { continue };
             if !is_valid_id(id) {
                 continue;
             }
-            match std::fs::read(entry.path()).ok().and_then(|b| serde_json::from_slice::<Attempt>(&b).ok()) {
-                Some(attempt) if attempt.format == ATTEMPT_FORMAT && attempt.id == id => found.attempts.push(attempt),
-                _ => found.unreadable += 1,
+            match read_attempt(&entry.path(), id) {
+                Ok(attempt) => found.attempts.push(attempt),
+                Err(problem) => found.problems.push(UnreadableAttempt { file: name.to_owned(), problem }),
             }
         }
-        found.attempts.sort_by_key(|a| a.finished_at);
+        found.attempts.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
+        found.problems.sort_by(|a, b| a.file.cmp(&b.file));
+        found.unreadable = found.problems.len();
         found
     }
+}
+
+fn read_attempt(path: &std::path::Path, id: &str) -> Result<Attempt, &'static str> {
+    let bytes = std::fs::read(path).map_err(|_| "io")?;
+    let value: Json = serde_json::from_slice(&bytes).map_err(|_| "not_json")?;
+    if value.get("format").and_then(Json::as_str) != Some(ATTEMPT_FORMAT) {
+        return Err("wrong_format");
+    }
+    match value.get("schema_version").and_then(Json::as_u64) {
+        Some(v) if v > u64::from(ATTEMPT_SCHEMA_VERSION) => return Err("too_new"),
+        Some(_) => {}
+        None => return Err("invalid"),
+    }
+    let attempt: Attempt = serde_json::from_value(value).map_err(|_| "invalid")?;
+    if attempt.id != id {
+        return Err("invalid");
+    }
+    Ok(attempt)
 }
