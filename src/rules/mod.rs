@@ -106,6 +106,10 @@ struct RawRule {
     action: String,
     #[serde(default)]
     detail: Option<String>,
+    /// One patient-facing line the plan's aftercare carries when this flag fired (RULEBOOK.md,
+    /// Flag aftercare).
+    #[serde(default)]
+    aftercare: Option<String>,
     sources: Vec<String>,
     when: RawCondition,
     #[serde(default)]
@@ -146,6 +150,8 @@ pub struct Rule {
     pub title: String,
     pub action: String,
     pub detail: Option<String>,
+    /// The patient-facing aftercare line, for hands-on routes (PLAN.md section 6).
+    pub aftercare: Option<String>,
     pub sources: Vec<String>,
     /// The trigger in plain words.
     pub trigger: String,
@@ -294,6 +300,9 @@ fn compile_rule(raw: &RawRule, scope: &Scope) -> Result<Rule, String> {
     if raw.title.trim().is_empty() || raw.action.trim().is_empty() {
         return Err("a rule needs a title and an action".into());
     }
+    if raw.aftercare.as_deref().is_some_and(|line| line.trim().is_empty()) {
+        return Err("an aftercare line, when given, may not be empty".into());
+    }
     if raw.examples.fires.is_empty() || raw.examples.near_misses.is_empty() {
         return Err("a rule needs at least one example that fires and one near miss".into());
     }
@@ -340,6 +349,7 @@ fn compile_rule(raw: &RawRule, scope: &Scope) -> Result<Rule, String> {
         title: raw.title.clone(),
         action: raw.action.clone(),
         detail: raw.detail.clone(),
+        aftercare: raw.aftercare.clone(),
         sources: raw.sources.clone(),
         trigger: raw.when.describe(),
         regions_text,
