@@ -7,7 +7,14 @@ use crate::rules::{Flag, Referral, Tier};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// NPRS severity from `pain.now` (SINSS teaching convention): 0-3 low, 4-7 moderate, 8-10 high.
+/// NPRS severity from `pain.now` (INTAKE.md, v2): 0-3 low, 4-6 moderate, 7-10 high.
+///
+/// The bands are the Canadian Physiotherapy Association Pain Science Division's NRS-11 bands
+/// (0 no pain, 1-3 mild, 4-6 moderate, 7-10 severe); `low` also covers 0 because the output has
+/// three codes. Sources disagree on the cut-offs: Boonstra et al. 2016 (Front Psychol 7:1466; 2854
+/// patients with chronic musculoskeletal pain) found ≤ 5 mild, 6-7 moderate and ≥ 8 severe, and
+/// cut-offs vary by population, so the band is descriptive only: no rule and no plan step reads it.
+/// (v1 used 0-3 / 4-7 / 8-10 from a teaching flashcard deck.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NprsSeverity {
@@ -20,7 +27,7 @@ impl NprsSeverity {
     pub fn from_score(score: i64) -> NprsSeverity {
         match score {
             ..=3 => NprsSeverity::Low,
-            4..=7 => NprsSeverity::Moderate,
+            4..=6 => NprsSeverity::Moderate,
             _ => NprsSeverity::High,
         }
     }
@@ -87,4 +94,18 @@ pub fn tier_rank(tier: Option<Tier>) -> u8 {
 
 pub fn referral_rank(referral: Option<Referral>) -> u8 {
     referral.map_or(3, |r| r as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NprsSeverity::{self, High, Low, Moderate};
+
+    /// Every score of the 0-10 scale, at each band's edges (CPA NRS-11: 0-3, 4-6, 7-10).
+    #[test]
+    fn nprs_bands_cover_every_score() {
+        let expected = [Low, Low, Low, Low, Moderate, Moderate, Moderate, High, High, High, High];
+        for (score, band) in expected.iter().enumerate() {
+            assert_eq!(NprsSeverity::from_score(score as i64), *band, "pain.now {score}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use physio_intake::content::Content;
-use physio_intake::domain::{AnswerError, Answers};
+use physio_intake::domain::{AnswerError, Answers, ItemType};
 use serde_json::{Value, json};
 
 fn content() -> &'static Content {
@@ -148,4 +148,77 @@ fn empty_text_and_empty_lists_are_no_answer() {
     let answers = parse(json!({"function.limitations": "   ", "screen.open_wound.regions": []})).unwrap();
     let limitations = content().questionnaire.id("function.limitations").unwrap();
     assert!(answers.get(limitations).is_none());
+}
+
+// --- `none` is exclusive in multi items (CHANGES-v2 item 3) ----------------------------------------
+
+/// A questionnaire of one multi item with a `none` option and one without, for the check itself
+/// (independent of which screening items the clinical content gives a `none`).
+fn none_questionnaire() -> (physio_intake::domain::Questionnaire, physio_intake::domain::Regions) {
+    let questionnaire = physio_intake::domain::Questionnaire::from_json(
+        r#"{"id": "t", "version": "1", "title": "t", "sections": [{"id": "s", "title": "s", "items": [
+            {"id": "screen.signs", "type": "multi", "text": "Signs?", "label": "Signs",
+             "options": [{"code": "alpha", "label": "Alpha"}, {"code": "beta", "label": "Beta"},
+                         {"code": "none", "label": "None of these"}]},
+            {"id": "pain.kind", "type": "multi", "text": "Kind?", "label": "Kind",
+             "options": [{"code": "alpha", "label": "Alpha"}, {"code": "beta", "label": "Beta"}]}
+        ]}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let regions = content().regions.clone();
+    (questionnaire, regions)
+}
+
+fn parse_with(
+    questionnaire: &physio_intake::domain::Questionnaire,
+    regions: &physio_intake::domain::Regions,
+    answers: Value,
+) -> Result<Answers, Vec<AnswerError>> {
+    let Value::Object(map) = answers else { panic!("test answers must be an object") };
+    physio_intake::domain::answers::parse_answers(&map, questionnaire, regions, visit())
+}
+
+#[test]
+fn none_with_another_option_is_an_error_naming_the_item_not_the_values() {
+    let (questionnaire, regions) = none_questionnaire();
+    for value in [json!(["none", "alpha"]), json!(["beta", "none"]), json!(["alpha", "none", "beta", "none"])] {
+        let errors = parse_with(&questionnaire, &regions, json!({"screen.signs": value})).expect_err("refused");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let message = errors[0].to_string();
+        assert!(message.contains("screen.signs") && message.contains("none"), "{message}");
+        assert!(!message.contains("alpha") && !message.contains("beta"), "the message repeats the value: {message}");
+    }
+}
+
+#[test]
+fn none_alone_or_options_without_none_are_accepted() {
+    let (questionnaire, regions) = none_questionnaire();
+    for value in [json!(["none"]), json!(["none", "none"]), json!(["alpha", "beta"]), json!([])] {
+        assert!(parse_with(&questionnaire, &regions, json!({"screen.signs": value.clone()})).is_ok(), "{value}");
+    }
+    // An item without a `none` option has nothing to be exclusive with.
+    assert!(parse_with(&questionnaire, &regions, json!({"pain.kind": ["alpha", "beta"]})).is_ok());
+}
+
+#[test]
+fn the_none_error_is_reported_with_the_others() {
+    let (questionnaire, regions) = none_questionnaire();
+    let errors = parse_with(&questionnaire, &regions, json!({"screen.signs": ["none", "alpha"], "nonsense": 1}))
+        .expect_err("refused");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+/// Every multi item of the clinical content that has a `none` option refuses it with another code,
+/// and accepts it alone.
+#[test]
+fn every_content_multi_with_none_is_exclusive() {
+    let content = content();
+    let multis = content.questionnaire.items().filter(|(_, i)| i.kind == ItemType::Multi);
+    for (_, item) in multis.filter(|(_, i)| i.option_index("none").is_some()) {
+        let other = item.options.iter().find(|o| o.code != "none").map(|o| o.code.clone());
+        let Some(other) = other else { continue };
+        let message = only_error(json!({ item.id.clone(): ["none", other.clone()] }), &other);
+        assert!(message.contains(&item.id), "{message}");
+        assert!(parse(json!({ item.id.clone(): ["none"] })).is_ok(), "{}", item.id);
+    }
 }

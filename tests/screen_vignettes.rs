@@ -1012,10 +1012,11 @@ fn fever_alone_defers_even_a_combined_case() {
 
 // --- scores ---------------------------------------------------------------------------------------------
 
-/// Pain now 0, 3, 4, 7, 8 and 10: low, low, moderate, moderate, high, high.
+/// Pain now 0, 3, 4, 6, 7 and 10: low, low, moderate, moderate, high, high (CPA Pain Science
+/// Division NRS-11 bands, INTAKE.md v2).
 #[test]
 fn nprs_severity_bands() {
-    for (pain, band) in [(0, "low"), (3, "low"), (4, "moderate"), (7, "moderate"), (8, "high"), (10, "high")] {
+    for (pain, band) in [(0, "low"), (3, "low"), (4, "moderate"), (6, "moderate"), (7, "high"), (10, "high")] {
         let report = screen(json!({ "visit.date": VISIT, "pain.now": pain }));
         assert_eq!(report["scores"]["nprs_severity"], band, "pain.now {pain}");
     }

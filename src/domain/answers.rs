@@ -5,7 +5,7 @@
 //! typed `Deserialize`.
 
 use super::dates::parse_iso_date;
-use super::questionnaire::{ItemId, ItemType, Questionnaire};
+use super::questionnaire::{Item, ItemId, ItemType, Questionnaire};
 use super::regions::{RegionId, Regions};
 use chrono::NaiveDate;
 use serde_json::{Map, Value as Json};
@@ -159,13 +159,20 @@ pub enum Problem {
     UnknownItem,
     WrongType(ItemType),
     NotWholeNumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidDate,
     DateTooEarly,
     AfterVisit,
-    UnknownOption { codes: String },
+    UnknownOption {
+        codes: String,
+    },
     UnknownRegion,
     TooLong,
+    /// A multi item's `none` option ("none of these") given together with another option.
+    NoneWithOthers,
 }
 
 impl fmt::Display for Problem {
@@ -181,6 +188,12 @@ impl fmt::Display for Problem {
             Problem::UnknownOption { codes } => write!(f, "is not one of the options ({codes})"),
             Problem::UnknownRegion => write!(f, "holds something that is not a body region code"),
             Problem::TooLong => write!(f, "is longer than {MAX_TEXT_CHARS} characters"),
+            Problem::NoneWithOthers => {
+                write!(
+                    f,
+                    "gives `none` (none of these) together with another option: give either `none` or the options"
+                )
+            }
         }
     }
 }
@@ -249,6 +262,15 @@ pub fn parse_answers(
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }
 
+/// Whether these option indices of a multi item hold its `none` option together with another
+/// option (INTAKE.md: `none` is exclusive). Items without a `none` option never conflict.
+pub fn none_with_others(item: &Item, codes: &[u16]) -> bool {
+    codes.len() > 1 && item.option_index(NONE_CODE).is_some_and(|none| codes.contains(&none))
+}
+
+/// The option code that means "none of these" in a multi item.
+pub const NONE_CODE: &str = "none";
+
 fn parse_date(json: &Json) -> Result<NaiveDate, Problem> {
     let text = json.as_str().ok_or(Problem::WrongType(ItemType::Date))?;
     let date = parse_iso_date(text).ok_or(Problem::InvalidDate)?;
@@ -310,6 +332,9 @@ pub fn parse_value(
             }
             codes.sort_unstable();
             codes.dedup();
+            if none_with_others(item, &codes) {
+                return Err(Problem::NoneWithOthers);
+            }
             Ok(Value::Multi(codes))
         }
         ItemType::Regions => {
