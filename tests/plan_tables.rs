@@ -155,7 +155,12 @@ fn every_pressure_restricting_flag_alone_chooses_therapeutic() {
     for case in cases {
         let mut answers = case.clone();
         answers["goals.primary"] = json!("muscle_tension"); // would otherwise be deep tissue
-        assert_eq!(plan(answers).massage_type, Some(MassageType::Therapeutic), "{case}");
+        // v2: a routine-referral flag holds massage until a clearance is on file; with it on file
+        // the route is massage and the type is chosen.
+        answers["screen.clearance_on_file"] = json!(true);
+        let p = plan(answers);
+        assert_eq!(p.route, Route::Massage, "{case}");
+        assert_eq!(p.massage_type, Some(MassageType::Therapeutic), "{case}");
     }
 }
 
@@ -345,9 +350,15 @@ fn aftercare_whenever_massage_is_part_of_the_route() {
     }
 }
 
+/// v2: a routine referral on a modify flag holds massage until the clearance is on file (route
+/// `defer` without a physiotherapy indication); with the clearance on file, massage, and the
+/// reason says the clearance is on file.
 #[test]
 fn routine_referrals_are_named_in_the_route_reason() {
     let p = plan(json!({"screen.heart_condition": true}));
+    assert_eq!(p.route, Route::Defer);
+    assert!(p.route_reason.contains("clearance asked for by: Heart condition"), "{}", p.route_reason);
+    let p = plan(json!({"screen.heart_condition": true, "screen.clearance_on_file": true}));
     assert_eq!(p.route, Route::Massage);
-    assert!(p.route_reason.contains("clearance"), "{}", p.route_reason);
+    assert!(p.route_reason.contains("Clearance on file for: Heart condition"), "{}", p.route_reason);
 }

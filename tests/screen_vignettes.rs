@@ -349,6 +349,8 @@ fn bp_190_over_100_is_elevated_not_severe() {
     let report = screen(json!({
         "visit.date": VISIT, "vitals.bp_systolic": 190, "vitals.bp_diastolic": 100,
         "goals.primary": "muscle_tension",
+        // PLAN.md v2: a routine referral on a modify flag holds massage until a clearance is on file.
+        "screen.clearance_on_file": true,
     }));
     assert_flags(&report, &["bp_elevated"]);
     let f = flag(&report, "bp_elevated");
@@ -843,6 +845,8 @@ fn avoid_regions_are_the_sorted_union_of_avoid_flags() {
         "screen.fracture": true, "screen.fracture.regions": ["hand_l", "forearm_l"],
         "screen.tumour": true, "screen.tumour.regions": ["upper_back"],
         "screen.stroke_tia": true,
+        // PLAN.md v2: stroke_tia's routine referral holds massage until a clearance is on file.
+        "screen.clearance_on_file": true,
     }));
     assert_flags(&report, &["fracture", "open_wound", "tumour_site", "stroke_tia"]);
     assert_regions(&report, "open_wound", &["hand_l", "lower_leg_r"]);
