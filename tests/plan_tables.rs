@@ -362,3 +362,266 @@ fn routine_referrals_are_named_in_the_route_reason() {
     assert_eq!(p.route, Route::Massage);
     assert!(p.route_reason.contains("Clearance on file for: Heart condition"), "{}", p.route_reason);
 }
+
+// --- v2: the plan never contradicts a flag (PLAN.md sections 0-6, each route row's boundary) ---------
+
+fn with(base: &Value, extra: Value) -> Value {
+    let mut answers = base.clone();
+    for (k, v) in extra.as_object().unwrap() {
+        answers[k] = v.clone();
+    }
+    answers
+}
+
+/// Low back pain, chronic: physiotherapy indicated, massage first: `combined` with nothing held.
+fn back_pain() -> Value {
+    json!({"complaint.condition": "low_back_pain", "complaint.onset_date": CHRONIC_ONSET})
+}
+
+#[test]
+fn row_emergency_beats_urgent_and_names_only_the_emergency_flags() {
+    let p = plan(json!({"redflag.chest_symptoms": true, "redflag.foot_drop": true}));
+    assert_eq!(p.route, Route::EmergencyReferral);
+    assert!(p.route_reason.contains("Chest pain or sudden breathlessness"), "{}", p.route_reason);
+    assert!(!p.route_reason.contains("New foot drop"), "{}", p.route_reason);
+    let p = plan(json!({"redflag.foot_drop": true}));
+    assert_eq!(p.route, Route::UrgentReferral);
+    assert!(p.route_reason.contains("(New foot drop)"), "{}", p.route_reason);
+}
+
+#[test]
+fn referral_and_defer_routes_have_no_massage_type_order_frequency_or_aftercare() {
+    for answers in [
+        with(&back_pain(), json!({"redflag.chest_symptoms": true})),
+        with(&back_pain(), json!({"redflag.foot_drop": true, "goals.primary": "muscle_tension"})),
+        with(&back_pain(), json!({"screen.fever": true})),
+        json!({"screen.heart_condition": true}),
+    ] {
+        let p = plan(answers.clone());
+        assert!(matches!(p.route, Route::EmergencyReferral | Route::UrgentReferral | Route::Defer), "{answers}");
+        assert_eq!((p.massage_type, p.massage_type_reason.as_deref()), (None, None), "{answers}");
+        assert_eq!((p.session_order, p.frequency.as_deref()), (None, None), "{answers}");
+        assert!(p.aftercare.is_empty() && !p.separate_days, "{answers}");
+    }
+}
+
+#[test]
+fn row_defer_for_a_stop_flag_names_it_and_the_clearance_a_routine_stop_flag_needs() {
+    let p = plan(with(&back_pain(), json!({"screen.fever": true})));
+    assert_eq!(p.route, Route::Defer);
+    assert!(p.route_reason.contains("(Fever or acute illness)"), "{}", p.route_reason);
+    assert!(!p.route_reason.contains("Massage waits"), "fever needs no clearance: {}", p.route_reason);
+    let p = plan(with(&back_pain(), json!({"screen.aneurysm": true})));
+    assert_eq!(p.route, Route::Defer);
+    assert!(
+        p.route_reason
+            .contains("Massage waits for the medical review or written clearance asked for by: Diagnosed aneurysm."),
+        "{}",
+        p.route_reason
+    );
+    assert!(!p.route_reason.contains("Physiotherapy may proceed"), "not on a defer route: {}", p.route_reason);
+}
+
+#[test]
+fn dvt_current_and_unexplained_oedema_are_not_lifted_by_a_clearance_and_the_reason_says_so() {
+    for (answers, title, how) in [
+        (json!({"screen.dvt_current": true}), "Known current blood clot (DVT or PE)", "the clot has resolved"),
+        (json!({"screen.oedema": "unexplained"}), "Unexplained swelling", "the swelling is explained"),
+    ] {
+        for on_file in [false, true] {
+            let p = plan(with(&with(&back_pain(), answers.clone()), json!({"screen.clearance_on_file": on_file})));
+            assert_eq!(p.route, Route::Defer, "{answers} clearance {on_file}");
+            let expected = format!("{title}: a clearance on file does not lift this");
+            assert!(p.route_reason.contains(&expected), "{}", p.route_reason);
+            assert!(p.route_reason.contains(how), "{}", p.route_reason);
+            assert!(!p.route_reason.contains("asked for by"), "no clearance is asked for: {}", p.route_reason);
+        }
+    }
+}
+
+#[test]
+fn row_defer_for_a_pending_clearance_without_physiotherapy() {
+    // heart_condition: modify with a routine referral, a holding flag.
+    let p = plan(json!({"screen.heart_condition": true, "goals.primary": "relaxation_stress"}));
+    assert_eq!(p.route, Route::Defer);
+    assert_eq!(
+        p.route_reason,
+        "Massage waits for the medical review or written clearance asked for by: Heart condition. Physiotherapy is \
+         not indicated, so nothing can be offered until that review or clearance is on file."
+    );
+    // The boundary: the clearance on file lifts the hold; massage, and the reason says so.
+    let p = plan(
+        json!({"screen.heart_condition": true, "goals.primary": "relaxation_stress", "screen.clearance_on_file": true}),
+    );
+    assert_eq!(p.route, Route::Massage);
+    assert!(p.route_reason.ends_with("Clearance on file for: Heart condition."), "{}", p.route_reason);
+    assert_eq!(p.massage_type, Some(MassageType::Therapeutic), "heart_condition restricts pressure");
+    // A clearance answered `false` is no clearance.
+    let p = plan(json!({"screen.heart_condition": true, "screen.clearance_on_file": false}));
+    assert_eq!(p.route, Route::Defer);
+}
+
+#[test]
+fn row_physio_first_for_a_pending_clearance() {
+    let p = plan(with(&back_pain(), json!({"screen.heart_condition": true})));
+    assert_eq!(p.route, Route::PhysioFirst, "v1 gave combined, massage first, same day");
+    assert!(
+        p.route_reason.starts_with(
+            "Massage waits for the medical review or written clearance asked for by: Heart condition. Physiotherapy \
+             may proceed within its own screening."
+        ),
+        "{}",
+        p.route_reason
+    );
+    assert!(p.route_reason.contains("Indicated by: ongoing pain"), "{}", p.route_reason);
+    assert_eq!(p.session_order, None, "no massage_first order for massage that cannot happen");
+    assert!(!p.separate_days && p.separate_days_reasons.is_empty());
+    assert_eq!(p.massage_type, Some(MassageType::Therapeutic), "chosen for the next visit");
+    let reason = p.massage_type_reason.unwrap_or_default();
+    assert!(
+        reason.starts_with("Once clearance is on file: Gentle pressure only, because of: Heart condition."),
+        "{reason}"
+    );
+    assert_eq!(
+        p.frequency.as_deref(),
+        Some(
+            "Weekly physiotherapy; add massage (every two weeks, or alternating weeks) once the clearance is on file."
+        )
+    );
+    assert_eq!(
+        p.aftercare.last().map(String::as_str),
+        Some("Massage will be booked once your doctor's clearance is on file.")
+    );
+    assert!(!p.aftercare.iter().any(|l| l.contains("soreness")), "no massage this visit: no general massage lines");
+}
+
+#[test]
+fn clearance_on_file_turns_physio_first_back_into_combined_with_shorter_sessions_apart() {
+    let p = plan(with(&back_pain(), json!({"screen.heart_condition": true, "screen.clearance_on_file": true})));
+    assert_eq!(p.route, Route::Combined);
+    assert_eq!(p.session_order, Some(SessionOrder::MassageFirst));
+    assert!(p.separate_days, "heart_condition calls for shorter, lighter sessions");
+    assert_eq!(
+        p.separate_days_reasons,
+        vec!["a medical condition that calls for shorter, lighter sessions (Heart condition)".to_owned()]
+    );
+    assert!(!p.aftercare.iter().any(|l| l.contains("clearance is on file")), "{:?}", p.aftercare);
+    assert!(p.frequency.unwrap_or_default().starts_with("Weekly physiotherapy with massage every two weeks"));
+}
+
+#[test]
+fn every_shorter_sessions_flag_books_combined_sessions_apart() {
+    let cases = [
+        json!({"screen.heart_condition": true}),
+        json!({"screen.cancer_treatment": true}),
+        json!({"screen.low_platelets": true}),
+        json!({"screen.kidney_disease": true}),
+        json!({"screen.autoimmune": true}),
+        json!({"screen.oedema": "heart_or_kidney"}),
+    ];
+    for case in cases {
+        let p = plan(with(&with(&back_pain(), case.clone()), json!({"screen.clearance_on_file": true})));
+        assert_eq!(p.route, Route::Combined, "{case}");
+        assert_eq!(p.separate_days_reasons.len(), 1, "{case}: {:?}", p.separate_days_reasons);
+        assert!(p.separate_days_reasons[0].starts_with("a medical condition that calls for shorter"), "{case}");
+    }
+    // Near miss: a modify flag outside the list (osteoporosis) keeps the same day.
+    let p = plan(with(&back_pain(), json!({"screen.osteoporosis": true})));
+    assert_eq!(p.route, Route::Combined);
+    assert!(!p.separate_days, "{:?}", p.separate_days_reasons);
+}
+
+#[test]
+fn a_routine_avoid_flag_or_a_flag_without_tier_holds_nothing_back() {
+    // skin_infection: avoid with a routine referral; unexplained_weight_loss: no massage tier.
+    for extra in [
+        json!({"screen.skin_infection_local": true, "screen.skin_infection_local.regions": ["thigh_l"]}),
+        json!({"redflag.weight_loss": true}),
+    ] {
+        let p = plan(with(&back_pain(), extra.clone()));
+        assert_eq!(p.route, Route::Combined, "{extra}");
+        assert!(p.route_reason.contains("Medical review asked for by:"), "{}", p.route_reason);
+        assert!(!p.aftercare.iter().any(|l| l.contains("clearance")), "{extra}");
+    }
+}
+
+#[test]
+fn row_physio_first_for_an_avoided_complaint() {
+    let wound = json!({"complaint.regions": ["lower_back"], "screen.open_wound": true, "screen.open_wound.regions": ["lower_back"]});
+    let p = plan(with(&back_pain(), wound));
+    assert_eq!(p.route, Route::PhysioFirst);
+    assert!(
+        p.route_reason.starts_with(
+            "The area of the complaint is on the avoid map (Open wound or unhealed skin): start with physiotherapy; \
+             massage, if any, of other areas only."
+        ),
+        "{}",
+        p.route_reason
+    );
+    assert_eq!(p.session_order, None);
+    assert_eq!(p.frequency.as_deref(), Some("Weekly physiotherapy."));
+}
+
+#[test]
+fn part_of_the_complaint_avoided_stays_combined_and_the_order_names_the_remaining_areas() {
+    let wound = json!({
+        "complaint.regions": ["lower_back", "upper_back"], "screen.open_wound": true,
+        "screen.open_wound.regions": ["lower_back", "thigh_l"],
+    });
+    let p = plan(with(&back_pain(), wound));
+    assert_eq!(p.route, Route::Combined);
+    let reason = p.session_order_reason.unwrap_or_default();
+    assert!(reason.starts_with("Reduce muscle guarding"), "{reason}");
+    assert!(reason.contains("massage of Upper back only"), "{reason}");
+    // No region recorded for the complaint: nothing can be avoided.
+    let p = plan(with(&back_pain(), json!({"screen.open_wound": true, "screen.open_wound.regions": ["lower_back"]})));
+    assert_eq!(p.route, Route::Combined);
+    assert!(!p.session_order_reason.unwrap_or_default().contains("only"));
+}
+
+#[test]
+fn the_massage_route_names_the_areas_left_out() {
+    let answers = json!({
+        "goals.primary": "relaxation_stress", "complaint.regions": ["neck", "upper_back"],
+        "screen.open_wound": true, "screen.open_wound.regions": ["neck"],
+    });
+    let p = plan(answers);
+    assert_eq!(p.route, Route::Massage);
+    assert!(p.route_reason.ends_with("Left out of massage (on the avoid map): Neck."), "{}", p.route_reason);
+}
+
+#[test]
+fn deep_tissue_names_the_regions_a_modify_flag_keeps_deep_work_off() {
+    let veins = json!({"goals.primary": "muscle_tension", "screen.varicose_veins": "mild", "screen.varicose_veins.regions": ["lower_leg_l"]});
+    let p = plan(veins);
+    assert_eq!(p.route, Route::Massage);
+    assert_eq!(p.massage_type, Some(MassageType::DeepTissue));
+    let reason = p.massage_type_reason.unwrap_or_default();
+    assert!(reason.contains("except over Left lower leg (Mild varicose veins)"), "{reason}");
+    // Regions not recorded: the reason says so rather than naming none.
+    let p = plan(json!({"goals.primary": "muscle_tension", "screen.varicose_veins": "mild"}));
+    let reason = p.massage_type_reason.unwrap_or_default();
+    assert!(reason.contains("except over the areas the flag concerns (not recorded)"), "{reason}");
+    // Near miss: without the flag, no exception.
+    let p = plan(json!({"goals.primary": "muscle_tension"}));
+    assert!(!p.massage_type_reason.unwrap_or_default().contains("except over"));
+}
+
+#[test]
+fn each_fired_flags_aftercare_line_follows_the_general_lines_once() {
+    let content = Content::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let line = |id: &str| {
+        let index = content.rulebook.index_of(id).unwrap_or_else(|| panic!("no rule {id}"));
+        content.rulebook.rule(index).aftercare.clone()
+    };
+    // anticoagulant and long_term_steroids on a massage route.
+    let p = plan(
+        json!({"goals.primary": "relaxation_stress", "meds.anticoagulant": true, "meds.corticosteroid_long_term": true}),
+    );
+    assert_eq!(p.route, Route::Massage);
+    let mut expected: Vec<String> = plan(json!({"goals.primary": "relaxation_stress"})).aftercare;
+    assert_eq!(expected.len(), 3, "the general massage lines");
+    expected.extend(line("anticoagulant"));
+    expected.extend(line("long_term_steroids"));
+    assert_eq!(p.aftercare, expected);
+}
