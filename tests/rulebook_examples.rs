@@ -230,7 +230,13 @@ fn the_transcription_matches_rulebook_md_itself() {
         assert_eq!((tier, referral), (*want_tier, *want_referral), "{id}: RULEBOOK.md and the transcription differ");
         seen.push(id.to_owned());
     }
-    assert_eq!(seen.len(), RULEBOOK.len(), "RULEBOOK.md has {} rule rows, the transcription {}", seen.len(), RULEBOOK.len());
+    assert_eq!(
+        seen.len(),
+        RULEBOOK.len(),
+        "RULEBOOK.md has {} rule rows, the transcription {}",
+        seen.len(),
+        RULEBOOK.len()
+    );
 }
 
 #[test]
