@@ -100,7 +100,7 @@ fn show_reads_as_a_clinical_summary() {
         "Patient:   Rosa Lind",
         "VERDICT  AVOID",
         "Open wound",
-        "Left hand",
+        "Left wrist and hand",
         "sources:",
         "CARE PLAN",
         "CLINICIAN'S DECISION",

@@ -636,7 +636,7 @@ fn the_response_of_the_full_intake_is_structurally_valid_r4() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(response["id"], RECORD_ID);
     assert_eq!(response["authored"], "2026-11-22T10:30:00Z");
-    assert_eq!(response["questionnaire"], format!("{}|1.0.0", fhir::QUESTIONNAIRE_URL));
+    assert_eq!(response["questionnaire"], format!("{}|2.0.0", fhir::QUESTIONNAIRE_URL));
 }
 
 #[test]
@@ -727,7 +727,12 @@ fn every_questionnaire_item_is_in_the_fhir_questionnaire() {
             _ => item.options.iter().map(|o| o.code.clone()).collect(),
         };
         assert_eq!(codes, expected, "{}", item.id);
-        assert_eq!(item.show_when.is_some(), info.item.get("enableWhen").is_some(), "{}", item.id);
+        // R4 enableWhen is flat: "all of (a, any of (b, c))" has no form there, so such an item
+        // is exported always enabled. Only this one item of the questionnaire has such a condition.
+        let inexpressible_in_r4 = ["screen.trauma_recent.cspine_rotation"];
+        if !inexpressible_in_r4.contains(&item.id.as_str()) {
+            assert_eq!(item.show_when.is_some(), info.item.get("enableWhen").is_some(), "{}", item.id);
+        }
     }
     for section in &content.questionnaire.sections {
         assert_eq!(index[&section.id].kind(), "group");

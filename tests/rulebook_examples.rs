@@ -59,7 +59,7 @@ const RULEBOOK: &[(&str, Kind, Option<Tier>, Option<Referral>)] = &[
     ("surgery_recent", CI, Some(Avoid), None),
     ("implanted_device", CI, Some(Avoid), None),
     ("insulin_sites", CI, Some(Avoid), None),
-    ("bp_severe", CI, Some(Stop), Some(Routine)),
+    ("bp_severe", CI, Some(Stop), Some(Urgent)),
     ("bp_elevated", CI, Some(Modify), Some(Routine)),
     ("hypertension_unmeasured", CI, Some(Modify), None),
     ("cardiac_recent", CI, Some(Stop), Some(Routine)),
@@ -88,9 +88,27 @@ const RULEBOOK: &[(&str, Kind, Option<Tier>, Option<Referral>)] = &[
     ("antihypertensive", CI, Some(Modify), None),
     ("cancer_history", CI, Some(Modify), None),
     ("firm_pressure_conflict", CI, Some(Modify), None),
+    ("lymphangitis", CI, Some(Stop), Some(Urgent)),
+    ("whiplash_low_risk", CI, Some(Modify), None),
+    ("bleeding_disorder_cleared", CI, Some(Modify), None),
+    ("cardiac_recent_cleared", CI, Some(Modify), None),
+    ("aneurysm_cleared", CI, Some(Avoid), None),
     ("cauda_equina", RF, Some(Stop), Some(Emergency)),
     ("malignancy_suspicion", RF, Some(Stop), Some(Urgent)),
-    ("spinal_infection_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("spinal_infection_suspicion", RF, Some(Stop), Some(Emergency)),
+    ("mscc_suspicion", RF, Some(Stop), Some(Emergency)),
+    ("spinal_pain_with_fever", RF, Some(Stop), Some(Urgent)),
+    ("meningitis_suspicion", RF, Some(Stop), Some(Emergency)),
+    ("gca_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("septic_arthritis_suspicion", RF, Some(Stop), Some(Urgent)),
+    ("septic_arthritis_with_fever", RF, Some(Stop), Some(Emergency)),
+    ("unstable_angina_12h", RF, Some(Stop), Some(Emergency)),
+    ("unstable_angina", RF, Some(Stop), Some(Urgent)),
+    ("bp_crisis_symptoms", RF, Some(Stop), Some(Emergency)),
+    ("cspine_imaging_indicated", RF, Some(Stop), Some(Urgent)),
+    ("ottawa_xray_indicated", RF, Some(Avoid), Some(Urgent)),
+    ("dizziness_neck_screened", RF, Some(Modify), None),
+    ("unremitting_pain", RF, Some(Modify), Some(Routine)),
     ("fracture_suspicion", RF, Some(Stop), Some(Urgent)),
     ("cervical_arterial_emergency", RF, Some(Stop), Some(Emergency)),
     ("cervical_arterial_concern", RF, Some(Stop), Some(Urgent)),
@@ -122,7 +140,104 @@ const PRESSURE_RESTRICTING: &[&str] = &[
     "bp_elevated",
     "stroke_tia",
     "firm_pressure_conflict",
+    "bleeding_disorder_cleared",
+    "cardiac_recent_cleared",
+    "aneurysm_cleared",
+    "unremitting_pain",
 ];
+
+/// RULEBOOK.md, "Flag aftercare" (v2): the rules that carry a patient-facing aftercare line.
+const WITH_AFTERCARE: &[&str] = &[
+    "anticoagulant",
+    "low_platelets",
+    "bleeding_disorder_cleared",
+    "long_term_steroids",
+    "antihypertensive",
+    "diabetes",
+    "insulin_sites",
+    "neuropathy",
+    "lymphoedema",
+    "surgery_recent",
+    "haematoma",
+    "acute_soft_tissue_injury",
+    "pregnancy",
+    "heart_condition",
+    "cardiac_recent_cleared",
+    "bp_elevated",
+    "cancer_treatment",
+    "bone_metastases",
+    "cancer_history",
+    "whiplash_low_risk",
+    "dizziness_neck_screened",
+    "osteoporosis",
+];
+
+#[test]
+fn exactly_the_rules_of_rulebook_md_carry_an_aftercare_line() {
+    let content = content();
+    for rule in content.rulebook.rules() {
+        assert_eq!(
+            rule.aftercare.is_some(),
+            WITH_AFTERCARE.contains(&rule.id.as_str()),
+            "{}: aftercare {:?}",
+            rule.id,
+            rule.aftercare
+        );
+    }
+}
+
+/// The spec itself, where it is beside the checkout (as CI and every developer have it): every
+/// `| id | massage | referral |` row of RULEBOOK.md must match the transcription above, so that
+/// the transcription cannot drift from the document it copies.
+#[test]
+fn the_transcription_matches_rulebook_md_itself() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/clinical/RULEBOOK.md");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("{} not found: only the transcription is checked", path.display());
+        return;
+    };
+    let mut in_rule_table = false;
+    let mut seen = Vec::new();
+    for line in text.lines() {
+        if !line.starts_with('|') {
+            in_rule_table = false;
+            continue;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        if cells.len() >= 3 && cells[0] == "id" && cells[1] == "massage" && cells[2] == "referral" {
+            in_rule_table = true;
+            continue;
+        }
+        if !in_rule_table || cells[0].starts_with("---") {
+            continue;
+        }
+        let id = cells[0].split_whitespace().next().unwrap_or_default();
+        let tier = match cells[1] {
+            "stop" => Some(Stop),
+            "avoid" => Some(Avoid),
+            "modify" => Some(Modify),
+            _ => None,
+        };
+        let referral = match cells[2] {
+            "emergency" => Some(Emergency),
+            "urgent" => Some(Urgent),
+            "routine" => Some(Routine),
+            _ => None,
+        };
+        let Some((_, _, want_tier, want_referral)) = RULEBOOK.iter().find(|(known, ..)| *known == id) else {
+            panic!("RULEBOOK.md names {id}, which the transcription lacks");
+        };
+        assert_eq!((tier, referral), (*want_tier, *want_referral), "{id}: RULEBOOK.md and the transcription differ");
+        seen.push(id.to_owned());
+    }
+    assert_eq!(
+        seen.len(),
+        RULEBOOK.len(),
+        "RULEBOOK.md has {} rule rows, the transcription {}",
+        seen.len(),
+        RULEBOOK.len()
+    );
+}
 
 #[test]
 fn the_rulebook_holds_exactly_the_rules_of_rulebook_md() {

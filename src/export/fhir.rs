@@ -273,6 +273,7 @@ fn simple_clauses(content: &Content, condition: &RawCondition) -> Option<Vec<Ena
         RawCondition::Not(inner) => match inner.as_ref() {
             RawCondition::Answered(item) => Some(vec![EnableWhen::new(item, "exists", EnableAnswer::Boolean(false))]),
             RawCondition::IsTrue(item) => Some(vec![EnableWhen::new(item, "!=", EnableAnswer::Boolean(true))]),
+            RawCondition::Equals { item, value } => coded(item, std::slice::from_ref(value), "!="),
             _ => None,
         },
         RawCondition::Equals { item, value } => coded(item, std::slice::from_ref(value), "="),
