@@ -406,7 +406,9 @@ fn referral_and_defer_routes_have_no_massage_type_order_frequency_or_aftercare()
 
 #[test]
 fn row_defer_for_a_stop_flag_names_it_and_the_clearance_a_routine_stop_flag_needs() {
-    let p = plan(with(&back_pain(), json!({"screen.fever": true})));
+    // Knee pain, not spinal pain: fever alone (spinal pain with fever is an urgent referral).
+    let knee = json!({"complaint.condition": "knee_pfps", "complaint.onset_date": CHRONIC_ONSET});
+    let p = plan(with(&knee, json!({"screen.fever": true})));
     assert_eq!(p.route, Route::Defer);
     assert!(p.route_reason.contains("(Fever or acute illness)"), "{}", p.route_reason);
     assert!(!p.route_reason.contains("Massage waits"), "fever needs no clearance: {}", p.route_reason);
@@ -623,4 +625,80 @@ fn each_fired_flags_aftercare_line_follows_the_general_lines_once() {
     expected.extend(line("anticoagulant"));
     expected.extend(line("long_term_steroids"));
     assert_eq!(p.aftercare, expected);
+}
+
+#[test]
+fn dizziness_screened_and_low_risk_whiplash_keep_deep_work_off_the_neck() {
+    let dizzy = json!({
+        "complaint.condition": "neck_pain", "complaint.onset_date": CHRONIC_ONSET,
+        "redflag.cad_symptoms": ["dizziness"],
+    });
+    let r = report(dizzy);
+    assert!(r.flags.iter().any(|f| f.id == "dizziness_neck_screened"), "{:?}", r.flags);
+    assert_eq!(r.plan.route, Route::Combined);
+    assert_eq!(r.plan.massage_type, Some(MassageType::DeepTissue));
+    let reason = r.plan.massage_type_reason.clone().unwrap_or_default();
+    assert!(reason.contains("except over Neck ("), "{reason}");
+    let whiplash = json!({
+        "patient.dob": "1990-01-01", "goals.primary": "muscle_tension",
+        "screen.trauma_recent": true, "screen.trauma_recent.regions": ["neck"],
+        "screen.trauma_recent.cspine_high_risk": ["none"], "screen.trauma_recent.cspine_low_risk": ["simple_rear_end"],
+        "screen.trauma_recent.cspine_rotation": true,
+    });
+    let r = report(whiplash);
+    assert_eq!(r.flags.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["whiplash_low_risk"]);
+    assert_eq!(r.plan.massage_type, Some(MassageType::DeepTissue));
+    let reason = r.plan.massage_type_reason.clone().unwrap_or_default();
+    assert!(reason.contains("except over Neck ("), "{reason}");
+    let content = Content::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let line = content.rulebook.index_of("whiplash_low_risk").and_then(|i| content.rulebook.rule(i).aftercare.clone());
+    assert!(line.is_some_and(|l| r.plan.aftercare.contains(&l)), "{:?}", r.plan.aftercare);
+}
+
+#[test]
+fn anticoagulants_add_their_bruising_line_to_hands_on_routes_only() {
+    let bruising = "Bruising can come more easily on blood thinners";
+    for (answers, route) in [
+        (json!({"meds.anticoagulant": true, "goals.primary": "relaxation_stress"}), Route::Massage),
+        (with(&back_pain(), json!({"meds.anticoagulant": true})), Route::Combined),
+        (
+            json!({"meds.anticoagulant": true, "complaint.condition": "other", "complaint.onset_date": CHRONIC_ONSET}),
+            Route::PhysioFirst,
+        ),
+    ] {
+        let p = plan(answers.clone());
+        assert_eq!(p.route, route, "{answers}");
+        assert!(p.aftercare.iter().any(|l| l.starts_with(bruising)), "{answers}: {:?}", p.aftercare);
+    }
+    let p = plan(json!({"meds.anticoagulant": true, "redflag.chest_symptoms": true}));
+    assert!(p.aftercare.is_empty(), "a referral route gives the flag's action, not aftercare");
+}
+
+#[test]
+fn a_line_two_flags_share_is_given_once() {
+    // heart_condition and cardiac_recent_cleared carry the same line (RULEBOOK.md, Flag aftercare).
+    let answers = with(
+        &back_pain(),
+        json!({"screen.heart_condition": true, "screen.cardiac_recent": true, "screen.clearance_on_file": true}),
+    );
+    let r = report(answers);
+    let ids: Vec<&str> = r.flags.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.contains(&"heart_condition") && ids.contains(&"cardiac_recent_cleared"), "{ids:?}");
+    assert_eq!(r.plan.route, Route::Combined);
+    let chest = r.plan.aftercare.iter().filter(|l| l.starts_with("Chest pain, unusual breathlessness")).count();
+    assert_eq!(chest, 1, "{:?}", r.plan.aftercare);
+    assert!(r.plan.separate_days_reasons[0].contains("Heart condition"), "{:?}", r.plan.separate_days_reasons);
+}
+
+#[test]
+fn a_recent_heart_attack_waits_for_clearance_then_gets_gentle_shorter_sessions_apart() {
+    let answers = with(&back_pain(), json!({"screen.cardiac_recent": true}));
+    let p = plan(answers.clone());
+    assert_eq!(p.route, Route::Defer, "cardiac_recent is stop with a routine referral");
+    assert!(p.route_reason.contains("asked for by: "), "{}", p.route_reason);
+    let p = plan(with(&answers, json!({"screen.clearance_on_file": true})));
+    assert_eq!(p.route, Route::Combined);
+    assert_eq!(p.massage_type, Some(MassageType::Therapeutic), "cardiac_recent_cleared restricts pressure");
+    assert!(p.separate_days, "cardiac_recent_cleared calls for shorter sessions");
+    assert!(p.aftercare.iter().any(|l| l.starts_with("Chest pain")), "{:?}", p.aftercare);
 }
