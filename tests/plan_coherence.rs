@@ -353,3 +353,40 @@ fn the_plans_rule_lists_are_the_rulebooks() {
     let clearance = content.questionnaire.item(content.plan.clearance_item());
     assert_eq!((clearance.id.as_str(), clearance.kind), ("screen.clearance_on_file", ItemType::Bool));
 }
+
+/// Every item and rule id the plan relies on is checked when the content loads: a missing one is
+/// a load error naming it, never a row that silently never fires.
+#[test]
+fn the_plan_fails_to_load_when_it_names_a_missing_rule_or_item() {
+    let embedded = physio_intake::content::Sources::embedded();
+    let plan: Value = serde_json::from_str(embedded.plan).unwrap_or_else(|e| panic!("{e}"));
+    let cases: [(&str, &str, Value, &str); 6] = [
+        ("shorter_sessions", "rules", json!(["heart_condition", "no_such_rule"]), "unknown rule no_such_rule"),
+        ("deep_work_forbidden", "rules", json!(["whiplash_low_risk_typo"]), "unknown rule whiplash_low_risk_typo"),
+        ("deep_work_forbidden", "rules", json!([]), "names no rule"),
+        ("clearance", "item", json!("screen.clearance_on_fil"), "unknown item screen.clearance_on_fil"),
+        ("clearance", "item", json!("pain.now"), "is not a bool item"),
+        ("avoid_map", "complaint_item", json!("complaint.condition"), "is not a regions item"),
+    ];
+    for (table, key, value, expected) in cases {
+        let mut broken = plan.clone();
+        broken[table][key] = value;
+        let text = broken.to_string();
+        let sources = physio_intake::content::Sources { plan: &text, ..physio_intake::content::Sources::embedded() };
+        let Err(error) = Content::load(&sources) else { panic!("{table}.{key}: the content loaded") };
+        let message = error.to_string();
+        assert!(message.contains(expected) && message.contains("plan.json"), "{table}.{key}: {message}");
+    }
+    let mut broken = plan.clone();
+    broken["clearance"]["not_lifted"][0]["rule"] = json!("dvt_curent");
+    let text = broken.to_string();
+    let sources = physio_intake::content::Sources { plan: &text, ..physio_intake::content::Sources::embedded() };
+    let message = Content::load(&sources).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("unknown rule dvt_curent"), "{message}");
+    let mut broken = plan;
+    broken["clearance"]["pending"] = json!("Massage waits for clearance.");
+    let text = broken.to_string();
+    let sources = physio_intake::content::Sources { plan: &text, ..physio_intake::content::Sources::embedded() };
+    let message = Content::load(&sources).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("clearance.pending must contain {flags}"), "{message}");
+}
