@@ -50,8 +50,10 @@ fn type_patient_and_safety_screen(app: &mut Tui, name: &str) {
     app.wait_for("Step 3/9");
     app.wait_until("the focus on pain now", |s| s.contains("› Pain now"));
     app.type_str("6");
+    app.press(key::PAGE_DOWN); // the red flags come before the safety screen
+    app.wait_for("Step 4/9: Red flags");
     app.press(key::PAGE_DOWN);
-    app.wait_for("Step 4/9");
+    app.wait_for("Step 5/9");
     assert!(app.flag_panel().contains("No flags so far"), "no flag before the safety screen:\n{}", app.screen());
 
     app.tab_to("Open wound, sore, burn or unhealed skin?");
@@ -75,7 +77,7 @@ fn type_patient_and_safety_screen(app: &mut Tui, name: &str) {
     let panel = app.flag_panel();
     assert!(panel.contains("Flags (2)") && panel.contains("AVOID Open wound"), "both flags at once:\n{panel}");
     assert!(panel.contains("▲ AVOID: not on the areas"), "the verdict badge:\n{panel}");
-    assert!(app.row(0).contains("Step 4/9"), "still in the wizard's safety screen:\n{}", app.screen());
+    assert!(app.row(0).contains("Step 5/9"), "still in the wizard's safety screen:\n{}", app.screen());
 }
 
 /// The answers typed by `type_patient_and_safety_screen`, and the flags they raise.
@@ -131,7 +133,7 @@ fn a_whole_intake_typed_by_keys_shows_both_flags_live_saves_completes_and_restor
     type_patient_and_safety_screen(&mut app, "Zed Canary");
 
     // On through the other sections: the flags stay in the panel on every one.
-    for step in 5..=9 {
+    for step in 6..=9 {
         app.press(key::PAGE_DOWN);
         app.wait_for(&format!("Step {step}/9"));
         let panel = app.flag_panel();
@@ -419,10 +421,10 @@ fn a_practice_attempt_is_typed_graded_with_feedback_and_saved_apart_from_patient
     app.press(key::ENTER);
     app.wait_for("The patient's story");
     app.wait_for("38.4");
-    for _ in 0..3 {
+    for _ in 0..4 {
         app.press(key::PAGE_DOWN);
     }
-    app.wait_for("Step 4/9");
+    app.wait_for("Step 5/9");
     app.press("y"); // fever: yes; the painkillers of the story are left unasked
     app.wait_until("fever answered", |s| s.lines().any(|l| l.contains("› Fever") && l.contains("Yes")));
     assert!(!app.screen().contains("STOP Fever"), "the flags stay hidden");

@@ -214,7 +214,7 @@ fn every_section_at_80x24_and_120x40() {
     let sections: Vec<&str> = content().questionnaire.sections.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         sections,
-        ["patient", "history", "symptoms", "safety", "red_flags", "yellow_flags", "goals", "examination", "decision"]
+        ["patient", "history", "symptoms", "red_flags", "safety", "yellow_flags", "goals", "examination", "decision"]
     );
     for section in sections {
         let app = wizard(section);
