@@ -222,3 +222,23 @@ fn every_content_multi_with_none_is_exclusive() {
         assert!(parse(json!({ item.id.clone(): ["none"] })).is_ok(), "{}", item.id);
     }
 }
+
+/// The terminal app's form applies the same check: the field is marked, the item is left out of
+/// the answers and saving waits, so no record is saved that could not be read back.
+#[test]
+fn the_form_marks_none_with_another_code_and_keeps_it_out_of_the_answers() {
+    use physio_intake::domain::Problem;
+    use physio_intake::tui::form::Form;
+    let content = content();
+    let item = content.questionnaire.id("redflag.cad_symptoms").expect("the neurovascular signs item");
+    let mut answers = serde_json::Map::new();
+    answers.insert("redflag.cad_symptoms".into(), json!(["none", "dizziness"]));
+    let form = Form::from_answers(content, &answers, visit());
+    assert_eq!(form.problems[item.index()], Some(Problem::NoneWithOthers));
+    assert!(form.answers.get(item).is_none());
+    assert_eq!(form.problem_count(), 1);
+    answers.insert("redflag.cad_symptoms".into(), json!(["none"]));
+    let form = Form::from_answers(content, &answers, visit());
+    assert_eq!(form.problem_count(), 0);
+    assert!(form.answers.get(item).is_some());
+}

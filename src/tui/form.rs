@@ -3,7 +3,7 @@
 
 use crate::assessment::Assessment;
 use crate::content::Content;
-use crate::domain::answers::parse_value;
+use crate::domain::answers::{none_with_others, parse_value};
 use crate::domain::{Answers, ItemId, ItemType, Problem, RegionId, Value};
 use chrono::NaiveDate;
 use ratatui_textarea::TextArea;
@@ -182,7 +182,15 @@ impl Form {
             let field = &self.fields[id.index()];
             let value = match field {
                 Field::Choice { value, .. } => value.map(Value::Choice).map(Ok),
-                Field::Multi { values, .. } => (!values.is_empty()).then(|| Ok(Value::Multi(values.clone()))),
+                // `none` is exclusive (CHANGES-v2 item 3), as in answer parsing: a record saved
+                // with both could not be read back.
+                Field::Multi { values, .. } => (!values.is_empty()).then(|| {
+                    if none_with_others(item, values) {
+                        Err(Problem::NoneWithOthers)
+                    } else {
+                        Ok(Value::Multi(values.clone()))
+                    }
+                }),
                 _ => field.to_json(item, content).map(|json| {
                     let json = match (&json, item.kind) {
                         (Json::String(s), ItemType::Date) => Json::String(s.trim().to_owned()),
