@@ -135,9 +135,11 @@ fn cancer_history_with_new_thoracic_pain_is_malignancy_suspicion() {
 /// (urgent); the day before the 50th birthday it is unremitting_pain (routine review, modify).
 #[test]
 fn unremitting_pain_at_the_age_50_boundary() {
-    let at_50 = screen(json!({ "visit.date": VISIT, "patient.dob": "1976-11-22", "redflag.non_mechanical_pain": true }));
+    let at_50 =
+        screen(json!({ "visit.date": VISIT, "patient.dob": "1976-11-22", "redflag.non_mechanical_pain": true }));
     assert_flag_set(&at_50, &["malignancy_suspicion"]);
-    let at_49 = screen(json!({ "visit.date": VISIT, "patient.dob": "1976-11-23", "redflag.non_mechanical_pain": true }));
+    let at_49 =
+        screen(json!({ "visit.date": VISIT, "patient.dob": "1976-11-23", "redflag.non_mechanical_pain": true }));
     assert_flag_set(&at_49, &["unremitting_pain"]);
     assert_eq!(tiers(&at_49, "unremitting_pain"), (json!("modify"), json!("routine")));
 }
@@ -314,7 +316,8 @@ fn crisis_bp_with_vision_loss_is_an_emergency_twice_over() {
 /// gentle, shorter sessions.
 #[test]
 fn recent_heart_attack_with_clearance_is_modify() {
-    let report = screen(json!({ "visit.date": VISIT, "screen.cardiac_recent": true, "screen.clearance_on_file": true }));
+    let report =
+        screen(json!({ "visit.date": VISIT, "screen.cardiac_recent": true, "screen.clearance_on_file": true }));
     assert_flag_set(&report, &["cardiac_recent_cleared"]);
     assert_verdict(&report, "modify", "none");
     let uncleared = screen(json!({ "visit.date": VISIT, "screen.cardiac_recent": true }));
@@ -406,7 +409,11 @@ fn cervicogenic_dizziness_is_screened_not_stopped() {
     assert_flag_set(&report, &["dizziness_neck_screened"]);
     assert_verdict(&report, "modify", "none");
     assert_ne!(route(&report), "urgent_referral");
-    assert!(aftercare(&report).iter().any(|l| l.contains("Double vision")), "its aftercare line: {:?}", aftercare(&report));
+    assert!(
+        aftercare(&report).iter().any(|l| l.contains("Double vision")),
+        "its aftercare line: {:?}",
+        aftercare(&report)
+    );
 }
 
 /// Rear-ended yesterday, walked at the scene, sits comfortably, turns the head 45° each way, 40:
@@ -558,8 +565,17 @@ fn a_pending_clearance_makes_physiotherapy_first_and_massage_wait() {
     assert_flag_set(&report, &["heart_condition"]);
     assert_eq!(route(&report), "physio_first");
     assert_null(&report["plan"], "session_order");
-    assert!(reason(&report, "route_reason").contains("Other heart condition") || reason(&report, "route_reason").contains("heart"), "the route names the flag: {}", reason(&report, "route_reason"));
-    assert!(reason(&report, "massage_type_reason").starts_with("Once clearance is on file:"), "{}", reason(&report, "massage_type_reason"));
+    assert!(
+        reason(&report, "route_reason").contains("Other heart condition")
+            || reason(&report, "route_reason").contains("heart"),
+        "the route names the flag: {}",
+        reason(&report, "route_reason")
+    );
+    assert!(
+        reason(&report, "massage_type_reason").starts_with("Once clearance is on file:"),
+        "{}",
+        reason(&report, "massage_type_reason")
+    );
     let lines = aftercare(&report);
     assert!(lines.iter().any(|l| l.contains("clearance is on file")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("Chest pain")), "the heart condition's own aftercare: {lines:?}");
@@ -633,7 +649,11 @@ fn deep_tissue_names_the_regional_exception() {
     }));
     assert!(fires(&report, "whiplash_low_risk"));
     assert_eq!(massage_type(&report), Some("deep_tissue"));
-    assert!(reason(&report, "massage_type_reason").contains("except over"), "{}", reason(&report, "massage_type_reason"));
+    assert!(
+        reason(&report, "massage_type_reason").contains("except over"),
+        "{}",
+        reason(&report, "massage_type_reason")
+    );
 }
 
 /// No plan says "massage first, same day" while a flag asks for clearance before massage: over
