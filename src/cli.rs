@@ -329,11 +329,15 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Markdown,
+    /// A FHIR R4 transaction Bundle: Patient, Practitioner, Encounter, QuestionnaireResponse,
+    /// a Flag per flag, the CarePlan, Observations and a Provenance per amendment.
     Fhir,
+    /// The bare FHIR R4 QuestionnaireResponse, for systems that want only the answers.
+    FhirResponse,
     Json,
 }
 
-/// `physio-intake export ID --format markdown|fhir|json`
+/// `physio-intake export ID --format markdown|fhir|fhir-response|json`
 pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, CliError> {
     let content = content()?;
     let record = match store.load(id, content)? {
@@ -344,13 +348,19 @@ pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, C
     match format {
         ExportFormat::Json => to_json(&record),
         ExportFormat::Markdown => Ok(crate::export::markdown::markdown(content, &record)),
-        ExportFormat::Fhir => to_json(&crate::export::fhir::questionnaire_response(content, &record)),
+        ExportFormat::Fhir => to_json(&crate::export::fhir_bundle::transaction_bundle(content, &record)),
+        ExportFormat::FhirResponse => to_json(&crate::export::fhir::questionnaire_response(content, &record)),
     }
 }
 
 /// `physio-intake export-questionnaire`: the FHIR R4 Questionnaire that exported responses answer.
-pub fn export_questionnaire() -> Result<String, CliError> {
-    to_json(&crate::export::fhir::questionnaire(content()?))
+pub fn export_questionnaire(with_code_systems: bool) -> Result<String, CliError> {
+    let content = content()?;
+    if with_code_systems {
+        to_json(&crate::export::fhir_bundle::questionnaire_with_code_systems(content))
+    } else {
+        to_json(&crate::export::fhir::questionnaire(content))
+    }
 }
 
 fn cases(content: &Content) -> Result<&'static crate::practice::Cases, CliError> {

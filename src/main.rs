@@ -54,14 +54,19 @@ enum Command {
     },
     /// One record as a readable clinical summary.
     Show { id: String },
-    /// One record to standard output: a Markdown chart note, a FHIR R4 QuestionnaireResponse, or the record's JSON.
+    /// One record to standard output: a Markdown chart note, a FHIR R4 transaction Bundle (fhir) or the bare QuestionnaireResponse (fhir-response), or the record's JSON.
     Export {
         id: String,
         #[arg(long, value_enum)]
         format: cli::ExportFormat,
     },
     /// The FHIR R4 Questionnaire that exported QuestionnaireResponses answer.
-    ExportQuestionnaire,
+    ExportQuestionnaire {
+        /// A collection Bundle: the Questionnaire and a CodeSystem for every code it and the
+        /// exports use (item options, body regions, rule ids).
+        #[arg(long)]
+        with_codesystems: bool,
+    },
     /// Practice cases for students: list them, or grade an attempt (an answers file) against one.
     Practice {
         /// The cases, one a line: id, then title (tab-separated).
@@ -95,7 +100,7 @@ fn main() -> ExitCode {
         Some(Command::List { format }) => store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format))),
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
-        Some(Command::ExportQuestionnaire) => cli::export_questionnaire(),
+        Some(Command::ExportQuestionnaire { with_codesystems }) => cli::export_questionnaire(with_codesystems),
         Some(Command::Practice { list: true, .. }) => cli::practice_list(),
         Some(Command::Practice { report: true, format, .. }) => {
             store().and_then(|s| cli::practice_report(&s, format.unwrap_or_else(default_format)))

@@ -414,7 +414,7 @@ fn a_practice_attempt_is_typed_graded_with_feedback_and_saved_apart_from_patient
     let data = tempfile::tempdir().unwrap();
     let mut app = Tui::start_with(data.path(), 80, 24, &["practice"], &[]);
     app.wait_for("PRACTICE");
-    app.wait_for("Came in with a temperature");
+    app.wait_for("Relaxation massage, booked and paid for");
     for _ in 0..3 {
         app.press(key::DOWN);
     }

@@ -72,6 +72,18 @@ pub struct Item {
     /// Kept as raw JSON here: the condition language belongs to `rules`, which compiles it.
     #[serde(default)]
     pub show_when: Option<serde_json::Value>,
+    /// Standard codes for the item (LOINC, SNOMED CT) where one exists, for the FHIR exports.
+    #[serde(default)]
+    pub codes: Vec<StandardCode>,
+}
+
+/// A code of an outside terminology: `{"system": "http://loinc.org", "code": "72514-3", "display": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardCode {
+    pub system: String,
+    pub code: String,
+    pub display: String,
 }
 
 impl Item {

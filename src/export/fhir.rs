@@ -157,6 +157,15 @@ fn question(content: &Content, item: &Item) -> QuestionnaireItem {
         link_id: item.id.clone(),
         text: item.text.clone(),
         required: item.required,
+        code: item
+            .codes
+            .iter()
+            .map(|c| Coding {
+                system: Some(c.system.clone()),
+                code: Some(c.code.clone()),
+                display: Some(c.display.clone()),
+            })
+            .collect(),
         ..QuestionnaireItem::default()
     };
     match item.kind {
@@ -336,6 +345,9 @@ struct QuestionnaireItem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     extension: Vec<Extension>,
     link_id: String,
+    /// Standard codes (LOINC, SNOMED CT) for the question, where one exists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code: Vec<Coding>,
     text: String,
     #[serde(rename = "type")]
     kind: &'static str,

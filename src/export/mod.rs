@@ -3,6 +3,7 @@
 //! and the clinical content in, text or JSON out.
 
 pub mod fhir;
+pub mod fhir_bundle;
 pub mod markdown;
 
 use crate::content::Content;

@@ -47,8 +47,9 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut list_area =
         Rect { y: area.y + question_height, height: area.height.saturating_sub(question_height), ..area };
     if section.id == "decision" {
-        let summary_height =
-            list_area.height.saturating_sub(visible.len() as u16 * 2 + 2).min(flags::SUMMARY_MAX_HEIGHT);
+        // One row per item, the four options of the open decision list, and one spare: the rest
+        // shows the recommendation the clinician decides beside.
+        let summary_height = list_area.height.saturating_sub(visible.len() as u16 + 5).min(flags::SUMMARY_MAX_HEIGHT);
         let summary_area = Rect { height: summary_height, ..list_area };
         flags::summary(app, theme, frame, summary_area);
         list_area = Rect {
