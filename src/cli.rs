@@ -328,7 +328,10 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// The chart note in Markdown (SOAP order, rule ids and sources in an appendix).
     Markdown,
+    /// The same note as plain text, for a record field that does not render Markdown.
+    Text,
     /// A FHIR R4 transaction Bundle: Patient, Practitioner, Encounter, QuestionnaireResponse,
     /// a Flag per flag, the CarePlan, Observations and a Provenance per amendment.
     Fhir,
@@ -337,7 +340,7 @@ pub enum ExportFormat {
     Json,
 }
 
-/// `physio-intake export ID --format markdown|fhir|fhir-response|json`
+/// `physio-intake export ID --format markdown|text|fhir|fhir-response|json`
 pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, CliError> {
     let content = content()?;
     let record = match store.load(id, content)? {
@@ -347,7 +350,15 @@ pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, C
     };
     match format {
         ExportFormat::Json => to_json(&record),
-        ExportFormat::Markdown => Ok(crate::export::markdown::markdown(content, &record)),
+        ExportFormat::Markdown | ExportFormat::Text => {
+            // A follow-up's note shows the change since the visit it follows, when that record reads.
+            let previous = record.follow_up_of.as_deref().and_then(|id| match store.load(id, content) {
+                Ok(Decoded::Current(previous)) => Some(*previous),
+                _ => None,
+            });
+            let note = crate::export::markdown::note(content, &record, previous.as_ref());
+            Ok(if format == ExportFormat::Text { crate::export::markdown::plain_text(&note) } else { note })
+        }
         ExportFormat::Fhir => to_json(&crate::export::fhir_bundle::transaction_bundle(content, &record)),
         ExportFormat::FhirResponse => to_json(&crate::export::fhir::questionnaire_response(content, &record)),
     }

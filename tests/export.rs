@@ -116,10 +116,12 @@ fn markdown_header_identifies_patient_visit_and_record() {
         RECORD_ID,
         "completed",
         "revision 1",
-        &record.result.rulebook_version,
     ] {
         assert!(header.contains(expected), "the header lacks {expected:?}:\n{header}");
     }
+    // The questionnaire and rulebook versions are for the reader who checks the reasoning.
+    let appendix = section(&text, "## Appendix: rules, sources and negatives");
+    assert!(appendix.contains(&record.result.rulebook_version), "{appendix}");
 }
 
 #[test]
@@ -175,12 +177,20 @@ fn markdown_lists_every_flag_with_badge_action_and_sources() {
     assert!(!record.result.flags.is_empty(), "the fixture raises flags");
     let text = markdown::markdown(content(), &record);
     let assessment = section(&text, "## Assessment");
+    let appendix = section(&text, "## Appendix: rules, sources and negatives");
     for flag in &record.result.flags {
         assert!(assessment.contains(&flag.title), "flag {} is missing:\n{assessment}", flag.id);
         assert!(assessment.contains(&flag.action), "the action of {} is missing", flag.id);
         for source in &flag.sources {
-            assert!(assessment.contains(source.as_str()), "a source of {} is missing", flag.id);
+            assert!(!assessment.contains(source.as_str()), "sources of {} belong in the appendix", flag.id);
+            assert!(appendix.contains(source.as_str()), "a source of {} is missing from the appendix", flag.id);
         }
+        assert!(appendix.contains(&format!("`{}`", flag.id)), "the rule id of {} in the appendix", flag.id);
+    }
+    // No rule id (they all hold an underscore or are listed) outside the appendix.
+    let before_appendix = &text[..text.find("## Appendix").expect("an appendix")];
+    for rule in content().rulebook.rules().iter().filter(|r| r.id.contains('_')) {
+        assert!(!before_appendix.contains(&rule.id), "rule id {} outside the appendix:\n{before_appendix}", rule.id);
     }
     assert!(assessment.contains("▲ AVOID · "), "flags carry symbol and word:\n{assessment}");
     assert!(assessment.contains(&format!("**Because:** {}", item_label("screen.open_wound"))), "{assessment}");
@@ -230,11 +240,11 @@ fn markdown_of_a_sparse_record_shows_only_what_was_answered() {
     let answers = json!({ "patient.name": "A. Patient", "visit.date": "2026-11-22" });
     let record = record_from(answers.as_object().expect("an object"), Status::InProgress);
     let text = markdown::markdown(content(), &record);
-    assert!(section(&text, "## Objective").contains("Not examined at intake."), "{text}");
+    assert!(section(&text, "## Objective").contains("Not examined at this visit."), "{text}");
     assert!(section(&text, "### Areas to avoid").contains("None."), "{text}");
-    assert!(section(&text, "### Clinician's decision").contains("Not recorded."), "{text}");
+    assert!(section(&text, "### Clinician's decision").contains("Not recorded"), "{text}");
     assert!(section(&text, "## Subjective").contains("Nothing recorded."), "{text}");
-    assert!(!text.contains("Pain (NPRS)") && !text.contains("Answered no"), "{text}");
+    assert!(!text.contains("Pain (NPRS)") && !text.contains("Screened negative"), "{text}");
     assert!(text.contains("in progress"), "{text}");
 }
 
@@ -244,7 +254,7 @@ fn markdown_without_examination_still_gives_blood_pressure() {
     answers.retain(|key, _| !key.starts_with("exam."));
     let text = markdown::markdown(content(), &record_from(&answers, Status::Completed));
     let objective = section(&text, "## Objective");
-    assert!(objective.contains("Not examined at intake."), "{objective}");
+    assert!(objective.contains("Not examined at this visit."), "{objective}");
     assert!(objective.contains("164/88 mmHg"), "{objective}");
 }
 

@@ -1,10 +1,14 @@
-//! The record as a Markdown summary a clinician pastes into a chart or prints, in SOAP order:
-//! Subjective (what the patient reported), Objective (examination), Assessment (verdict and
-//! flags, with the areas to avoid stated explicitly), Plan (the tool's care plan and the
-//! clinician's own decision), then any amendments.
+//! The record as a chart note a clinician pastes into a clinic's record, in the order a clinician
+//! writes one (SOAP): the header (patient, date of birth and age, visit, clinician, the visit it
+//! follows), the change since that visit, Subjective (complaint, history, symptoms, the positives
+//! of the screen, goals; the negatives summarised in one line), Objective (examination), Assessment
+//! (the clinician's impression, the tool's verdict, the flags with what to do and where, in plain
+//! words), Plan (the clinician's decision, the tool's plan, today's treatment, home programme and
+//! next visit), amendments, who recorded it and when; then an appendix with the rule ids, the
+//! sources and every question answered "no". [`plain_text`] gives the same note without Markdown.
 //!
-//! Every answered item appears exactly once, under its own label, so a reader of the chart sees
-//! everything the intake recorded; new questionnaire sections land in Subjective by default.
+//! Every answered item appears exactly once, so a reader of the chart sees everything the intake
+//! recorded; new questionnaire sections land in Subjective by default.
 
 use super::{answers_of, visible};
 use crate::content::Content;
@@ -19,6 +23,8 @@ const EXAM_SECTION: &str = "examination";
 const DECISION_SECTION: &str = "decision";
 /// Ticked yellow flags read best as one line with the level of concern.
 const YELLOW_SECTION: &str = "yellow_flags";
+/// The clinician's impression, asked in the decision section, opens the Assessment.
+const IMPRESSION: &str = "decision.impression";
 /// Asked during the safety screen, but an examination finding: shown under Objective.
 const BP_SYSTOLIC: &str = "vitals.bp_systolic";
 const BP_DIASTOLIC: &str = "vitals.bp_diastolic";
@@ -29,16 +35,28 @@ const PAIN_RATINGS: [(&str, &str); 3] =
 const PSFS: [(&str, &str); 3] =
     [("psfs.1.activity", "psfs.1.score"), ("psfs.2.activity", "psfs.2.score"), ("psfs.3.activity", "psfs.3.score")];
 
-/// The record as a Markdown summary (see the module documentation for its layout).
+/// The record as a Markdown note (see the module documentation for its layout), for a record
+/// that follows no other visit or whose previous visit is not at hand.
 pub fn markdown(content: &Content, record: &Record) -> String {
-    let view = View { content, record, answers: answers_of(content, record) };
-    let mut out = Out { text: String::new(), written: vec![false; content.questionnaire.len()] };
+    note(content, record, None)
+}
+
+/// The note of a visit, with the visit it follows when there is one: the change of each measure
+/// since then, and the answers carried over from it marked as such.
+pub fn note(content: &Content, record: &Record, previous: Option<&Record>) -> String {
+    let answers = answers_of(content, record);
+    let carried = carried_over(content, record, previous);
+    let view = View { content, record, answers, previous, carried };
+    let mut out = Out { text: String::new(), written: vec![false; content.questionnaire.len()], negatives: Vec::new() };
     header(&view, &mut out);
+    change_since(&view, &mut out);
     subjective(&view, &mut out);
     objective(&view, &mut out);
     assessment(&view, &mut out);
     plan(&view, &mut out);
     amendments(&view, &mut out);
+    signature(&view, &mut out);
+    appendix(&view, &mut out);
     // One newline at the end, however the last block ended.
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
@@ -51,12 +69,18 @@ struct View<'a> {
     content: &'a Content,
     record: &'a Record,
     answers: Answers,
+    /// The visit this one follows, when at hand.
+    previous: Option<&'a Record>,
+    /// Per item: the answer is the previous visit's, carried over for review (not asked today).
+    carried: Vec<bool>,
 }
 
 /// The summary being written, and which items it already holds (so each appears once).
 struct Out {
     text: String,
     written: Vec<bool>,
+    /// The labels answered "no", by section title: one line in the note, listed in the appendix.
+    negatives: Vec<(String, Vec<String>)>,
 }
 
 impl Out {
@@ -133,6 +157,12 @@ impl View<'_> {
             && let Some(stage) = self.record.result.scores.stage
         {
             words = format!("{words} (stage: {})", stage.code());
+        }
+        if self.carried[id.index()]
+            && let Some(previous) = self.previous
+        {
+            let date = previous.visit_date().unwrap_or("the last visit");
+            words = format!("{words} (carried over from {date})");
         }
         bullet(0, &item.label, &words)
     }
@@ -226,6 +256,15 @@ fn header(view: &View, out: &mut Out) {
         None => view.record.result.visit_date.clone(),
     };
     lines.push(bullet(0, "Visit date", &format!("{visit_date}{}", visit_type.unwrap_or_default())));
+    if let Some(follows) = &view.record.follow_up_of {
+        let words = match view.previous {
+            Some(previous) => {
+                format!("the visit of {} (record {follows})", previous.visit_date().unwrap_or("an unknown date"))
+            }
+            None => format!("record {follows}"),
+        };
+        lines.push(bullet(0, "Follows", &words));
+    }
     match view.answer("visit.clinician") {
         Some((id, value)) => {
             lines.push(bullet(0, "Clinician", &one_line(&view.words(id, value))));
@@ -251,14 +290,6 @@ fn header(view: &View, out: &mut Out) {
         0,
         "Record",
         &format!("{} · {} · revision {}", record.id, status_words(record.status), record.revision),
-    ));
-    lines.push(bullet(
-        0,
-        "Questionnaire",
-        &format!(
-            "{} {} · rulebook {}",
-            record.questionnaire.id, record.questionnaire.version, record.result.rulebook_version
-        ),
     ));
     out.list(&lines);
 }
@@ -301,7 +332,7 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
             lines.push(pain_line(view, out));
         } else if PSFS.iter().any(|(activity, score)| *activity == item.id || *score == item.id) {
             lines.extend(psfs_lines(view, out));
-        } else if *value == Value::Bool(false) {
+        } else if is_negative(item, value) {
             answered_no.push(item.label.clone());
             out.mark(id);
         } else if section.id == YELLOW_SECTION && *value == Value::Bool(true) {
@@ -318,13 +349,29 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
         lines.insert(0, bullet(0, &format!("Present ({count}, {} concern)", yellow_concern(count)), &ticked));
     }
     if !answered_no.is_empty() {
-        lines.push(bullet(0, "Answered no", &answered_no.join("; ")));
+        // The negatives matter to whoever reads the record later, but they bury the positives:
+        // one line here, the list in the appendix.
+        let count = answered_no.len();
+        let items = if count == 1 { "item" } else { "items" };
+        lines.push(bullet(0, "Screened negative", &format!("{count} {items} (listed in the appendix)")));
+        out.negatives.push((one_line(&section.title), answered_no));
     }
     if lines.is_empty() {
         return;
     }
     out.block(&format!("### {}", one_line(&section.title)));
     out.list(&lines);
+}
+
+/// A screening answer that found nothing: "no", or the option `none` ("None of these", "No
+/// swelling") of a choice or tick-list.
+fn is_negative(item: &Item, value: &Value) -> bool {
+    match value {
+        Value::Bool(false) => true,
+        Value::Choice(option) => item.option_code(*option) == "none",
+        Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == "none",
+        _ => false,
+    }
 }
 
 /// INTAKE.md: 0-1 ticked is low, 2-3 moderate, 4 or more high concern.
@@ -395,7 +442,7 @@ fn objective(view: &View, out: &mut Out) {
         }
     }
     if lines.is_empty() {
-        out.block("Not examined at intake.");
+        out.block("Not examined at this visit.");
     }
     match (view.answer(BP_SYSTOLIC), view.answer(BP_DIASTOLIC)) {
         (Some((systolic_id, Value::Int(systolic))), Some((diastolic_id, Value::Int(diastolic)))) => {
@@ -437,6 +484,14 @@ fn referral_verdict_words(code: &str) -> &'static str {
 fn assessment(view: &View, out: &mut Out) {
     let result = &view.record.result;
     out.block("## Assessment");
+    let mut impression = Vec::new();
+    if let Some((id, value)) = view.answer(IMPRESSION) {
+        impression.push(bullet(0, "Clinical impression", &view.words(id, value)));
+        out.mark(id);
+    } else {
+        impression.push(bullet(0, "Clinical impression", "Not recorded"));
+    }
+    out.list(&impression);
     let (badge, words) = massage_verdict_words(&result.verdict.massage);
     let scores = &result.scores;
     let mut derived = Vec::new();
@@ -455,7 +510,7 @@ fn assessment(view: &View, out: &mut Out) {
     let count = scores.yellow_flag_count as usize;
     derived.push(format!("yellow flags {count} ({} concern)", yellow_concern(count)));
     out.list(&[
-        bullet(0, "Massage", &format!("{badge}: {words}")),
+        bullet(0, "The tool's verdict: massage", &format!("{badge}: {words}")),
         bullet(0, "Referral", referral_verdict_words(&result.verdict.referral)),
         bullet(0, "Derived scores", &derived.join(" · ")),
     ]);
@@ -496,14 +551,8 @@ fn flag_lines(view: &View, flag: &FlagReport) -> Vec<String> {
         lines.push(bullet(1, "Where", &view.region_labels(&flag.regions).join(", ")));
     }
     lines.push(bullet(1, "Action", &flag.action));
-    if let Some(detail) = &flag.detail {
-        lines.push(bullet(1, "Note", detail));
-    }
     if !flag.because.is_empty() {
         lines.push(bullet(1, "Because", &view.item_labels(&flag.because).join("; ")));
-    }
-    if !flag.sources.is_empty() {
-        lines.push(bullet(1, "Sources", &flag.sources.join("; ")));
     }
     lines
 }
@@ -530,6 +579,21 @@ fn sentence_case(code: &str) -> String {
 fn plan(view: &View, out: &mut Out) {
     let plan = &view.record.result.plan;
     out.block("## Plan");
+    out.block("### Clinician's decision");
+    let mut decision = Vec::new();
+    match view.answer("decision.outcome") {
+        Some((id, value)) => {
+            decision.push(view.item_bullet(id, value));
+            out.mark(id);
+        }
+        None => decision.push(bullet(0, "Decision", "Not recorded")),
+    }
+    if let Some((id, value)) = view.answer("decision.notes") {
+        decision.push(view.item_bullet(id, value));
+        out.mark(id);
+    }
+    out.list(&decision);
+    out.block("### Recommended plan (the tool's)");
     let mut lines = vec![bullet(0, "Route", &format!("{} — {}", route_words(plan.route.code()), plan.route_reason))];
     // The reason of a physiotherapy route already names the indications; on any other route
     // (a referral first, say) they are still worth knowing for the next visit.
@@ -559,24 +623,133 @@ fn plan(view: &View, out: &mut Out) {
         lines.extend(plan.aftercare.iter().map(|line| bullet(1, "", line)));
     }
     out.list(&lines);
-    out.block("### Clinician's decision");
-    let mut decision = Vec::new();
+    // Treatment given, the response, the home programme, the next visit, and any item added to
+    // the decision section later.
+    let mut today = Vec::new();
     if let Some(section) = view.sections().find(|s| s.id == DECISION_SECTION) {
         for &id in &section.items {
+            if out.is_written(id) {
+                continue;
+            }
             if let Some(value) = visible(view.content, &view.answers, id) {
-                decision.push(view.item_bullet(id, value));
+                today.push(view.item_bullet(id, value));
                 out.mark(id);
             }
         }
     }
-    if decision.is_empty() {
-        out.block("Not recorded.");
-    } else {
-        if view.answer("decision.outcome").is_none() {
-            decision.insert(0, bullet(0, "Decision", "Not recorded"));
-        }
-        out.list(&decision);
+    if !today.is_empty() {
+        out.block("### Today");
+        out.list(&today);
     }
+}
+
+/// The clinician and the time the record was last saved: who stands behind the note, and when.
+fn signature(view: &View, out: &mut Out) {
+    let record = view.record;
+    let clinician = view
+        .answer("visit.clinician")
+        .map(|(id, value)| one_line(&view.words(id, value)))
+        .unwrap_or_else(|| "clinician not recorded".to_owned());
+    out.block(&format!(
+        "Recorded by {clinician} · {} · {} revision {}",
+        record.updated_at.format("%Y-%m-%d %H:%M UTC"),
+        status_words(record.status),
+        record.revision
+    ));
+}
+
+/// The follow-up: each measure of the last visit, today's value, the change and whether it counts.
+fn change_since(view: &View, out: &mut Out) {
+    let Some(previous) = view.previous else { return };
+    let changes = crate::follow_up::measure_changes(&previous.answers, &view.record.answers);
+    out.block(&format!("## Change since {}", previous.visit_date().unwrap_or("the last visit")));
+    if changes.is_empty() {
+        out.block("No pain or function score was recorded at the last visit.");
+        return;
+    }
+    let lines: Vec<String> = changes.iter().map(|change| bullet(0, &change.label, &change.describe())).collect();
+    out.list(&lines);
+}
+
+/// Rule ids, the detail of each flag (where sources disagree), its sources, and every question
+/// answered "no": for the reader who checks the reasoning, not for the chart's first read.
+fn appendix(view: &View, out: &mut Out) {
+    out.block("## Appendix: rules, sources and negatives");
+    let flags = &view.record.result.flags;
+    if flags.is_empty() {
+        out.block("No rule fired.");
+    }
+    for flag in flags {
+        let mut lines = vec![format!(
+            "- **{}** (rule `{}`, {})",
+            one_line(&flag.title),
+            flag.id,
+            flag.kind.code().replace('_', " ")
+        )];
+        if let Some(detail) = &flag.detail {
+            lines.push(bullet(1, "Detail", detail));
+        }
+        if !flag.sources.is_empty() {
+            lines.push(bullet(1, "Sources", &flag.sources.join("; ")));
+        }
+        out.list(&lines);
+    }
+    let record = view.record;
+    out.list(&[bullet(
+        0,
+        "Questionnaire",
+        &format!(
+            "{} {} · rulebook {}",
+            record.questionnaire.id, record.questionnaire.version, record.result.rulebook_version
+        ),
+    )]);
+    let negatives: Vec<String> = out
+        .negatives
+        .iter()
+        .map(|(section, labels)| bullet(0, &format!("Screened negative, {section}"), &labels.join("; ")))
+        .collect();
+    out.list(&negatives);
+}
+
+/// Which answers are the previous visit's, carried over for review rather than asked today.
+fn carried_over(content: &Content, record: &Record, previous: Option<&Record>) -> Vec<bool> {
+    let mut carried = vec![false; content.questionnaire.len()];
+    let Some(previous) = previous else { return carried };
+    let today = record.visit_day().unwrap_or(record.created_at.date_naive());
+    let carried_answers = crate::follow_up::carried_answers(content, &previous.answers, today);
+    for (key, value) in &carried_answers {
+        if key == "visit.date" || key == "visit.type" {
+            continue;
+        }
+        // Who the patient is carries over by nature; only the clinical story is marked.
+        if let Some(id) = content.questionnaire.id(key)
+            && content.questionnaire.section_of(id).id != PATIENT_SECTION
+            && record.answers.get(key) == Some(value)
+        {
+            carried[id.index()] = true;
+        }
+    }
+    carried
+}
+
+/// The Markdown note as plain text, for a record field that shows Markdown as it is: headings
+/// underlined, no emphasis or code marks; bullets and their indentation stay.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for line in markdown.lines() {
+        let clean = line.replace("**", "").replace('`', "");
+        if let Some(title) = clean.strip_prefix("# ") {
+            out.push_str(&format!("{title}\n{}\n", "=".repeat(title.chars().count())));
+        } else if let Some(title) = clean.strip_prefix("## ") {
+            out.push_str(&format!("{title}\n{}\n", "-".repeat(title.chars().count())));
+        } else if let Some(title) = clean.strip_prefix("### ") {
+            out.push_str(&format!("{}\n", title.to_uppercase()));
+        } else {
+            out.push_str(&clean);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn amendments(view: &View, out: &mut Out) {
