@@ -245,10 +245,10 @@ fn shift_tab_on_the_first_question_of_a_section_goes_back_to_the_last_question_o
 #[test]
 fn tab_on_the_very_last_question_stays_there() {
     let mut app = new_intake();
-    focus(&mut app, "decision.notes");
+    focus(&mut app, "decision.next_visit");
     press(&mut app, KeyCode::Tab);
     assert_eq!(section_id(&app), "decision");
-    assert_eq!(focused(&app), "decision.notes");
+    assert_eq!(focused(&app), "decision.next_visit");
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn page_down_and_page_up_move_between_sections_and_stop_at_either_end() {
     let ids: Vec<&str> = content().questionnaire.sections.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["patient", "history", "symptoms", "safety", "red_flags", "yellow_flags", "goals", "examination", "decision"]
+        ["patient", "history", "symptoms", "red_flags", "safety", "yellow_flags", "goals", "examination", "decision"]
     );
     for expected in &ids[1..] {
         press(&mut app, KeyCode::PageDown);
