@@ -102,6 +102,7 @@ fn entry(n: u32, patient: &str, date: &str, status: &str, massage: &str, referra
         updated_at: "2026-11-22T09:00:00+00:00".into(),
         verdict: Some(VerdictReport { massage: massage.into(), referral: referral.into() }),
         read_only: false,
+        integrity: None,
     }
 }
 
