@@ -129,10 +129,10 @@ pub const NOT_ASKED_EXTENSION: &str = "https://physio-intake.example/fhir/Struct
 pub const ACKNOWLEDGEMENT_EXTENSION: &str = "https://physio-intake.example/fhir/StructureDefinition/acknowledgement";
 pub const OVERRIDE_EXTENSION: &str = "https://physio-intake.example/fhir/StructureDefinition/override";
 
-/// Unanswered safety-screen and red-flag questions appear as items without an answer, carrying
-/// a `not-asked` extension (with the reason when one was given), so a reader never takes the
+/// Unanswered safety-screen and red-flag questions are listed in `not-asked` extensions of the
+/// response (the item's link id, and the reason when one was given), so a reader never takes the
 /// absence of an answer for "no". Acknowledgements and an override become extensions of the
-/// response, each with who, when and what.
+/// response too, each with who, when and what.
 fn document_attestations(content: &Content, record: &Record, answers: &crate::domain::Answers, json: &mut Json) {
     use serde_json::json;
     let attestations = &record.attestations;
@@ -161,42 +161,26 @@ fn document_attestations(content: &Content, record: &Record, answers: &crate::do
             ]
         }));
     }
-    let Some(object) = json.as_object_mut() else { return };
-    if !resource_extensions.is_empty() {
-        object.insert("extension".into(), Json::Array(resource_extensions));
-    }
+    // Not-asked questions go on the response, not as answer-less items (a question item of a
+    // response holds its answer).
     for id in crate::gate::screening_items(content, answers) {
         if answers.get(id).is_some() {
             continue;
         }
         let item = content.questionnaire.item(id);
-        let section = content.questionnaire.section_of(id);
-        let mut extension = vec![json!({"url": "asked", "valueBoolean": false})];
+        let mut extension = vec![json!({"url": "linkId", "valueString": item.id})];
         if let Some(mark) = attestations.not_asked.get(&item.id) {
             extension.push(json!({"url": "reason", "valueCode": mark.reason.code()}));
             if let Some(text) = &mark.text {
                 extension.push(json!({"url": "text", "valueString": text}));
             }
         }
-        let entry = json!({
-            "linkId": item.id,
-            "text": item.text,
-            "extension": [{"url": NOT_ASKED_EXTENSION, "extension": extension}],
-        });
-        let groups = object.entry("item").or_insert_with(|| Json::Array(Vec::new()));
-        let Some(groups) = groups.as_array_mut() else { return };
-        let position = groups.iter().position(|g| g.get("linkId").and_then(Json::as_str) == Some(section.id.as_str()));
-        let group = match position {
-            Some(i) => &mut groups[i],
-            None => {
-                groups.push(json!({"linkId": section.id, "text": section.title, "item": []}));
-                let last = groups.len() - 1;
-                &mut groups[last]
-            }
-        };
-        if let Some(items) = group.get_mut("item").and_then(Json::as_array_mut) {
-            items.push(entry);
-        }
+        resource_extensions.push(json!({"url": NOT_ASKED_EXTENSION, "extension": extension}));
+    }
+    if let Some(object) = json.as_object_mut()
+        && !resource_extensions.is_empty()
+    {
+        object.insert("extension".into(), Json::Array(resource_extensions));
     }
 }
 
