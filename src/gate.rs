@@ -188,6 +188,26 @@ impl Missing {
         }
     }
 
+    /// The same in a few words, for one line of the app's gate dialog.
+    pub fn short_words(&self) -> String {
+        match self {
+            Missing::Required { label, must_be_yes: true, .. } => format!("Must be yes: {label}"),
+            Missing::Required { label, .. } => format!("Needed: {label}"),
+            Missing::Unanswered { label, .. } => format!("Not answered: {label}"),
+            Missing::ReasonNeeded { label, .. } => format!("Reason \"other\" needs words: {label}"),
+            Missing::Unacknowledged { title, referral, .. } => {
+                format!("Not acknowledged: REFER {} · {title}", referral.code().to_uppercase())
+            }
+            Missing::DecisionNeeded { label } => format!("Not recorded: {label} (a referral stands)"),
+            Missing::OverrideNeeded { decision, massage, referral } => format!(
+                "Override needed: \"{}\" against {}{}",
+                decision.replace('_', " "),
+                massage.to_uppercase(),
+                if referral == "none" { String::new() } else { format!(" + refer {referral}") }
+            ),
+        }
+    }
+
     /// One line naming the item or flag by its label, never an answer.
     pub fn words(&self) -> String {
         match self {

@@ -259,8 +259,10 @@ fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if problems > 0 {
             spans.push(Span::styled(format!("  ! {problems} answer(s) need attention"), theme.error()));
         }
-        if session.unsaved {
-            spans.push(Span::styled("  · not yet saved as a record", theme.muted()));
+        if session.unsaved && session.read_only.is_none() {
+            let words =
+                if session.record.is_some() { "  · changes not yet saved" } else { "  · not yet saved as a record" };
+            spans.push(Span::styled(words, theme.muted()));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
