@@ -43,6 +43,9 @@ pub fn negative_screen(answers: &Value) -> (Map<String, Value>, Map<String, Valu
                 (ItemType::Multi, Some(none)) => {
                     answers.insert(item.id.clone(), json!([none]));
                 }
+                // A tick-list without "none of these" cannot record a negative; the gate does
+                // not ask for it.
+                (ItemType::Multi, None) => {}
                 _ => {
                     not_asked.insert(item.id.clone(), json!({"reason": "not_applicable"}));
                 }

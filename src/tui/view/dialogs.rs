@@ -131,7 +131,9 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
         }
         Overlay::Gate { cursor } => {
             let missing = app.gate_missing();
-            let area = centred(screen, screen.width.saturating_sub(6).min(100), screen.height.saturating_sub(2));
+            // As tall as its lines (three of help, one per missing thing), at most the screen.
+            let height = (missing.len() as u16).saturating_add(5).min(screen.height.saturating_sub(2));
+            let area = centred(screen, screen.width.saturating_sub(6).min(100), height);
             frame.render_widget(Clear, area);
             let title = format!(" Not completed yet: {} thing(s) missing ", missing.len());
             let block = Block::default().borders(Borders::ALL).title(title).border_style(theme.selected());
@@ -142,14 +144,14 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
             let mut lines = vec![
                 Line::raw(fit(
                     &format!(
-                        "Enter goes to the line's question, flag or decision. There: answer, or {} not asked;",
+                        "Enter goes to the line. There: answer, or {} marks it not asked;",
                         key(keymap::Action::NotAsked)
                     ),
                     width,
                 )),
                 Line::raw(fit(
                     &format!(
-                        "{} acknowledges a referral; {} overrides the verdict (who, why). Esc back.",
+                        "{} acknowledges a referral; {} overrides (who, why). Esc back.",
                         key(keymap::Action::Acknowledge),
                         key(keymap::Action::Override)
                     ),

@@ -39,7 +39,8 @@ pub fn banner_lines(app: &App, theme: Theme, width: u16) -> Vec<Line<'static>> {
                 break;
             }
             let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
-            let text = format!(" ✓ REFER {urgency}: {} — {}", rule.title, ack.words());
+            // Who and when first: at 80 columns the title is what gets cut (the panel has it).
+            let text = format!(" ✓ REFER {urgency} {}: {}", ack.words(), rule.title);
             lines.push(Line::styled(
                 format!("{:<w$}", fit(&text, width as usize), w = width as usize),
                 theme.banner(rule.referral),
