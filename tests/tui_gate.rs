@@ -159,7 +159,7 @@ fn a_clean_whole_intake_meets_no_gate_and_turns_read_only_once_completed() {
     assert!(!session(&app).unsaved);
     let effects = ctrl(&mut app, 'q');
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
-    assert_eq!(effects, vec![Effect::ReleaseRecord, Effect::ListRecords]);
+    assert_eq!(effects, vec![Effect::Quit]);
 }
 
 #[test]

@@ -131,6 +131,8 @@ pub struct Session {
     /// What re-evaluating the opened record's answers found: an integrity problem, or what
     /// today's rulebook says of a record made with another one. Shown as a banner.
     pub recheck_notice: Option<(String, bool)>,
+    /// Completed with F10 in this session (read-only since): Ctrl-Q quits as after any save.
+    pub completed_here: bool,
     /// While amending a completed record: who and why, written into the amendment on save.
     pub amendment: Option<(String, String)>,
     /// For a follow-up visit: the last visit, to show what changed since.
@@ -150,6 +152,7 @@ impl Session {
             flag_focus: None,
             attestations: Attestations::default(),
             recheck_notice: None,
+            completed_here: false,
             amendment: None,
             previous: None,
         }
@@ -560,6 +563,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 if completed {
                     // Completed means read-only at once: changes from now on are amendments.
                     session.read_only = Some(COMPLETED_BANNER.into());
+                    session.completed_here = true;
                     session.flag_focus = None;
                     effects.push(Effect::ReleaseRecord);
                     if let Some((text, _)) = app.status.as_mut() {
@@ -758,6 +762,12 @@ fn request_quit(app: &mut App) -> Vec<Effect> {
             leave_attempt(app);
         }
         return Vec::new();
+    }
+    // Completed here: everything is saved, so Ctrl-Q quits as it does after any save, without
+    // offering a Save that would do nothing.
+    if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.completed_here && s.read_only.is_some()) {
+        app.quitting = true;
+        return vec![Effect::Quit];
     }
     // A read-only view closes back to Home; nothing in it can be lost.
     if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
