@@ -254,8 +254,9 @@ pub fn decision_code<'a>(content: &'a Content, answers: &Answers) -> Option<&'a 
     Some(content.questionnaire.item(id).option_code(option))
 }
 
-/// Everything missing before these answers can be completed as a record, in form order:
-/// required items, then the screening items, then flags, then the decision. Empty means go.
+/// Everything missing before these answers can be completed as a record, the most serious
+/// first: unacknowledged referrals, the decision, required items, then the screening questions
+/// in form order. Empty means go.
 pub fn completion_gate(
     content: &Content,
     answers: &Answers,
@@ -264,6 +265,7 @@ pub fn completion_gate(
 ) -> Vec<Missing> {
     let questionnaire = &content.questionnaire;
     let mut missing = Vec::new();
+    let mut serious = Vec::new();
     for (id, item) in questionnaire.items().filter(|(_, item)| item.required) {
         let absent = match item.kind {
             crate::domain::ItemType::Bool => answers.bool(id) != Some(true),
@@ -294,14 +296,14 @@ pub fn completion_gate(
         if let Some(referral @ (Referral::Emergency | Referral::Urgent)) = rule.referral
             && attestations.acknowledgement(&rule.id).is_none()
         {
-            missing.push(Missing::Unacknowledged { flag: rule.id.clone(), title: rule.title.clone(), referral });
+            serious.push(Missing::Unacknowledged { flag: rule.id.clone(), title: rule.title.clone(), referral });
         }
     }
     let verdict = assessment.verdict;
     match decision_code(content, answers) {
         None if matches!(verdict.referral, Some(Referral::Emergency | Referral::Urgent)) => {
             let label = questionnaire.id(DECISION_ITEM).map_or("Decision", |id| questionnaire.item(id).label.as_str());
-            missing.push(Missing::DecisionNeeded { label: label.to_owned() });
+            serious.push(Missing::DecisionNeeded { label: label.to_owned() });
         }
         None => {}
         Some(decision) if departs_from_verdict(decision, verdict.massage, verdict.referral) => {
@@ -314,7 +316,7 @@ pub fn completion_gate(
                     && !o.why.trim().is_empty()
             });
             if !current {
-                missing.push(Missing::OverrideNeeded {
+                serious.push(Missing::OverrideNeeded {
                     decision: decision.to_owned(),
                     massage: massage.to_owned(),
                     referral: referral.to_owned(),
@@ -323,7 +325,8 @@ pub fn completion_gate(
         }
         Some(_) => {}
     }
-    missing
+    serious.extend(missing);
+    serious
 }
 
 /// A tick-list records a negative screen only through its `none` option (INTAKE.md); one

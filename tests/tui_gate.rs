@@ -333,3 +333,31 @@ fn the_gate_and_its_dialogs_at_80x24() {
     ctrl(&mut unanswered, 'n');
     insta::assert_snapshot!("not_asked_dialog_80x24", snapshot_screen(&unanswered));
 }
+
+#[test]
+fn a_record_from_another_rulebook_shows_its_stored_result_and_what_today_says_and_a_follow_up_uses_today() {
+    let mut app = wizard(&emergency("refer"));
+    ctrl(&mut app, 'a');
+    let mut record = f10_saves(&mut app);
+    record.result.rulebook_version = "2026.11.0-older".into();
+    record.result.verdict.massage = "clear".into();
+    record.result.verdict.referral = "none".into();
+    record.result.flags.clear();
+    let mut reopened = App::new(content(), nine_o_clock(), today(), ids());
+    let opened = OpenedRecord { record, locked_by: None, previous: None };
+    let effects = update(&mut reopened, Msg::RecordOpened(Ok(Box::new(opened))));
+    assert!(effects.is_empty(), "not an integrity problem: {effects:?}");
+    assert_eq!(session(&reopened).read_only.as_deref(), Some(COMPLETED_BANNER));
+    let (notice, problem) = session(&reopened).recheck_notice.clone().expect("a notice");
+    assert!(!problem && notice.contains("made with rulebook 2026.11.0-older"), "{notice}");
+    assert!(notice.contains("today's rulebook adds: "), "{notice}");
+    let screen = screen_text(&reopened, 80, 24);
+    assert!(screen.contains("made with rulebook 2026.11.0-older"), "{screen}");
+    // F6: the follow-up visit is screened with today's rulebook.
+    let effects = press(&mut reopened, KeyCode::F(6));
+    assert!(effects.contains(&Effect::ReleaseRecord), "{effects:?}");
+    assert!(session(&reopened).record.is_none() && session(&reopened).recheck_notice.is_none());
+    let effects = ctrl(&mut reopened, 's');
+    let Some(Effect::SaveRecord(follow_up)) = effects.first() else { panic!("{effects:?}: {:?}", reopened.status) };
+    assert_eq!(follow_up.result.rulebook_version, content().rulebook.version);
+}

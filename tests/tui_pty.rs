@@ -114,8 +114,7 @@ fn assert_terminal_restored(app: &Tui, name: &str) {
 /// would: Enter goes to it; a question is marked not asked (patient declined), a referral is
 /// acknowledged, an override gets its why (who comes from the visit). How often the gate was met.
 fn complete_through_the_gate(app: &mut Tui) -> usize {
-    let mut met = 0;
-    for _ in 0..150 {
+    for met in 0..150 {
         app.press(key::F10);
         app.wait_until("the gate or the completed record", |s| {
             s.contains("Not completed yet") || s.contains("(completed)")
@@ -124,7 +123,6 @@ fn complete_through_the_gate(app: &mut Tui) -> usize {
         if !screen.contains("Not completed yet") {
             return met;
         }
-        met += 1;
         let line = screen
             .lines()
             .find(|l| l.contains("│› "))
@@ -505,7 +503,7 @@ fn an_emergency_with_a_contradicting_decision_meets_the_gate_and_completes_once_
         app.press(key::PAGE_DOWN);
         app.wait_for(&format!("Step {step}/9"));
     }
-    app.tab_to("New trouble passing or controlling urine or stools");
+    app.tab_to("New trouble passing or controlling");
     app.press("y");
     app.wait_for("REFER EMERGENCY");
     for step in 6..=9 {

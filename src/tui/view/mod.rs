@@ -175,10 +175,14 @@ fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
                 if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
             });
+            let status = match &r.integrity {
+                Some(_) => format!("! {}", r.status.replace('_', " ")),
+                None => r.status.replace('_', " "),
+            };
             let text = format!(
                 " {:<10}  {:<11}  {:<22}  {}",
                 r.visit_date.as_deref().unwrap_or("–"),
-                r.status.replace('_', " "),
+                status,
                 verdict,
                 r.patient.as_deref().unwrap_or("(no name)")
             );
