@@ -220,3 +220,40 @@ fn a_record_from_an_older_rulebook_opens_lists_exports_and_shows_what_today_says
     assert!(markdown.contains("today's rulebook adds: "), "{markdown}");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
+
+/// The golden record files written with rulebook 2026.11.0 (tests/fixtures/records/): each still
+/// lists (no integrity problem: its result is what its answers gave), shows and exports; when
+/// today's rulebook is another version, `show` says so beside the stored result.
+#[test]
+fn records_saved_with_rulebook_2026_11_0_still_open_list_export_and_show_the_difference() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records");
+    for name in ["v1.json", "full_intake.json", "small.json", "amended.json"] {
+        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        let record: Value = serde_json::from_slice(&bytes).unwrap();
+        let id = record["id"].as_str().unwrap().to_owned();
+        let stored_version = record["result"]["rulebook_version"].as_str().unwrap().to_owned();
+        assert!(stored_version.starts_with("2026.11.0"), "{name}: {stored_version}");
+        let dir = tempfile::tempdir().unwrap();
+        let records = dir.path().join("records");
+        std::fs::create_dir_all(&records).unwrap();
+        let path = records.join(format!("{id}.json"));
+        std::fs::write(&path, &bytes).unwrap();
+        let listing: Value = serde_json::from_str(&out(&run(dir.path(), &["list", "--format", "json"], ""))).unwrap();
+        assert_eq!(listing["records"][0]["id"], json!(id), "{name}: {listing}");
+        assert_eq!(listing["records"][0]["integrity"], Value::Null, "{name}: {listing}");
+        let o = run(dir.path(), &["show", &id], "");
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", err(&o));
+        let show = out(&o);
+        let today = out(&run(dir.path(), &["rules", "--format", "json"], ""));
+        let today: Value = serde_json::from_str(&today).unwrap();
+        if today["rulebook_version"] != json!(stored_version) {
+            assert!(show.contains(&format!("made with rulebook {stored_version}")), "{name}: {show}");
+        }
+        assert!(!show.contains("INTEGRITY"), "{name}: {show}");
+        for format in ["markdown", "fhir", "json"] {
+            let o = run(dir.path(), &["export", &id, "--format", format], "");
+            assert_eq!(o.status.code(), Some(0), "{name} {format}: {}", err(&o));
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name}: never rewritten by reading");
+    }
+}
