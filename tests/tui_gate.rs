@@ -361,3 +361,19 @@ fn a_record_from_another_rulebook_shows_its_stored_result_and_what_today_says_an
     let Some(Effect::SaveRecord(follow_up)) = effects.first() else { panic!("{effects:?}: {:?}", reopened.status) };
     assert_eq!(follow_up.result.rulebook_version, content().rulebook.version);
 }
+
+#[test]
+fn the_chosen_gate_line_stays_in_view_when_the_list_is_longer_than_the_dialog() {
+    let mut app = wizard(&Map::new());
+    f10_gate(&mut app);
+    for _ in 0..25 {
+        press(&mut app, KeyCode::Down);
+    }
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("│› Not answered: "), "{screen}");
+    assert!(screen.contains("more"), "{screen}");
+    // Enter goes to that very question.
+    let chosen = app.gate_missing()[25].item().map(str::to_owned);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(Some(focused(&app)), chosen);
+}

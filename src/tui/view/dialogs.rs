@@ -160,8 +160,11 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
                 Line::raw(""),
             ];
             let room = (inner.height as usize).saturating_sub(lines.len()).max(1);
-            let top = cursor.saturating_sub(room - 1);
-            for (i, line) in missing.iter().enumerate().skip(top).take(room) {
+            // When not everything fits, the last row says how many more: the chosen line stays
+            // above it.
+            let rows = if missing.len() > room { room.saturating_sub(1).max(1) } else { room };
+            let top = cursor.saturating_sub(rows - 1);
+            for (i, line) in missing.iter().enumerate().skip(top).take(rows) {
                 let focused = i == *cursor;
                 let marker = if focused { "› " } else { "  " };
                 let style = match line {
@@ -173,11 +176,9 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
                 let style = if focused { theme.focus() } else { style };
                 lines.push(Line::styled(fit(&format!("{marker}{}", line.short_words()), width), style));
             }
-            let more = missing.len().saturating_sub(top + room);
-            if more > 0
-                && let Some(last) = lines.last_mut()
-            {
-                *last = Line::styled(fit(&format!("  ↓ {} more", more + 1), width), theme.heading());
+            let more = missing.len().saturating_sub(top + rows);
+            if more > 0 {
+                lines.push(Line::styled(fit(&format!("  ↓ {more} more"), width), theme.heading()));
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
