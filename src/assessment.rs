@@ -43,10 +43,11 @@ pub struct Scores {
     pub psfs_mean: Option<f64>,
     /// Ticked yellow-flag items.
     pub yellow_flag_count: u32,
-    /// Yellow-flag items with no answer: while any is unanswered, the count is not assessed
-    /// (absent in results stored before this field existed).
-    #[serde(default)]
-    pub yellow_flags_not_asked: u32,
+    /// Yellow-flag items with no answer: while any is unanswered, the count is not assessed.
+    /// Absent (None) in results stored before this field existed, which are written back as
+    /// they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yellow_flags_not_asked: Option<u32>,
 }
 
 impl Scores {
@@ -59,8 +60,8 @@ impl Scores {
             _ => "high",
         };
         match self.yellow_flags_not_asked {
-            0 => format!("{count} ({concern} concern)"),
-            unanswered => format!("not assessed ({unanswered} not asked, {count} ticked)"),
+            None | Some(0) => format!("{count} ({concern} concern)"),
+            Some(unanswered) => format!("not assessed ({unanswered} not asked, {count} ticked)"),
         }
     }
 }

@@ -153,9 +153,22 @@ impl Attestations {
     }
 
     /// Keep only what still applies to these answers: a not-asked mark on an item that now has
-    /// an answer is dropped (the answer wins).
+    /// an answer is dropped (the answer wins), and so is an override of a decision or verdict
+    /// that has changed since (a record never shows an override of something it does not say).
     pub fn prune(&mut self, content: &Content, answers: &Answers) {
         self.not_asked.retain(|item, _| content.questionnaire.id(item).is_some_and(|id| answers.get(id).is_none()));
+        if let Some(o) = &self.override_ {
+            let verdict = content.evaluate(answers).verdict;
+            let current = decision_code(content, answers).is_some_and(|d| {
+                d == o.decision
+                    && departs_from_verdict(d, verdict.massage, verdict.referral)
+                    && verdict.massage_code() == o.verdict_massage
+                    && verdict.referral_code() == o.verdict_referral
+            });
+            if !current {
+                self.override_ = None;
+            }
+        }
     }
 }
 
@@ -666,10 +679,12 @@ mod tests {
             verdict_referral: assessment.verdict.referral_code().into(),
         });
         assert_eq!(gate(proceed, &attestations), Vec::new());
-        // An override of another decision does not cover this one.
+        // An override of another decision does not cover this one, and is dropped on save.
         let mut defer = json;
         defer.as_object_mut().map(|m| m.insert(DECISION_ITEM.into(), serde_json::json!("defer")));
-        assert!(matches!(gate(defer, &attestations).as_slice(), [Missing::OverrideNeeded { .. }]));
+        assert!(matches!(gate(defer.clone(), &attestations).as_slice(), [Missing::OverrideNeeded { .. }]));
+        attestations.prune(content(), &answers(defer));
+        assert_eq!(attestations.override_, None);
     }
 
     #[test]
