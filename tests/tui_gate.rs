@@ -353,6 +353,12 @@ fn a_record_from_another_rulebook_shows_its_stored_result_and_what_today_says_an
     assert!(notice.contains("today's rulebook adds: "), "{notice}");
     let screen = screen_text(&reopened, 80, 24);
     assert!(screen.contains("made with rulebook 2026.11.0-older"), "{screen}");
+    // F3: the stored result first, what today's rulebook says beside it.
+    press(&mut reopened, KeyCode::F(3));
+    let summary = screen_text(&reopened, 100, 40);
+    assert!(summary.contains("VERDICT: CLEAR"), "{summary}");
+    assert!(summary.contains("today's rulebook adds: "), "{summary}");
+    press(&mut reopened, KeyCode::Esc);
     // F6: the follow-up visit is screened with today's rulebook.
     let effects = press(&mut reopened, KeyCode::F(6));
     assert!(effects.contains(&Effect::ReleaseRecord), "{effects:?}");

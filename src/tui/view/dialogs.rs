@@ -38,9 +38,13 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
         Overlay::Summary { scroll } => {
             let Some(session) = &app.session else { return };
             let content = app.content;
-            let assessment = &session.form.assessment;
-            let avoid: Vec<&str> = assessment.avoid_regions.iter().map(|r| content.regions.code(*r)).collect();
-            let report = crate::report::Report::new(content, assessment);
+            // A record read back, unchanged: its stored result (the banner says what today's
+            // rulebook would add or drop). Anything being edited: the live result.
+            let report = match &session.record {
+                Some(record) if session.read_only.is_some() && !session.unsaved => record.result.clone(),
+                _ => crate::report::Report::new(content, &session.form.assessment),
+            };
+            let avoid: Vec<&str> = report.avoid_regions.iter().map(String::as_str).collect();
             // What matters first: verdict, referrals with their acknowledgement, any override.
             let mut lines: Vec<Line> = crate::gate::headline(&report, &session.attestations)
                 .into_iter()
