@@ -126,7 +126,10 @@ fn acknowledgements_not_asked_marks_and_the_override_are_in_json_show_markdown_a
     assert!(head.contains("acknowledged by Sam Physio at 2026-11-22 09:30 UTC"), "{head}");
     assert!(head.contains("OVERRIDE by Sam Physio"), "{head}");
     assert!(markdown.contains("**Not asked ("), "{markdown}");
-    assert!(markdown.contains("(not asked (patient declined))"), "{markdown}");
+    let content = physio_intake::content::Content::embedded().unwrap();
+    let fever = content.questionnaire.item(content.questionnaire.id("screen.fever").unwrap()).label.clone();
+    assert!(markdown.contains(&format!("{fever} (patient declined)")), "{markdown}");
+    assert!(markdown.contains("(other: ran out of time)"), "{markdown}");
     assert!(markdown.contains("**Override:**"), "{markdown}");
 
     let fhir = out(&run(dir.path(), &["export", &id, "--format", "fhir"], ""));

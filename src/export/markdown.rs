@@ -345,8 +345,15 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
             .filter(|id| view.content.is_shown(**id, &view.answers) && view.answers.get(**id).is_none())
             .map(|id| {
                 let item = view.item(*id);
-                let mark = view.record.attestations.not_asked.get(&item.id);
-                format!("{} ({})", item.label, crate::gate::not_asked_words(mark))
+                // "Label", or "Label (the reason)" when one was recorded.
+                match view.record.attestations.not_asked.get(&item.id) {
+                    Some(mark) => {
+                        let words = mark.words();
+                        let reason = words.strip_prefix("not asked (").and_then(|w| w.strip_suffix(')'));
+                        format!("{} ({})", item.label, reason.unwrap_or(&words))
+                    }
+                    None => item.label.clone(),
+                }
             })
             .collect();
         if !not_asked.is_empty() {
