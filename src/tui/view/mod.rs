@@ -266,7 +266,11 @@ fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if session.unsaved && session.read_only.is_none() {
             let words =
                 if session.record.is_some() { "  · changes not yet saved" } else { "  · not yet saved as a record" };
-            spans.push(Span::styled(words, theme.muted()));
+            // The message comes first; the reminder only where it fits whole.
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            if used + words.chars().count() <= area.width as usize {
+                spans.push(Span::styled(words, theme.muted()));
+            }
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
