@@ -48,7 +48,29 @@ pub struct Scores {
     pub age: Option<u32>,
     /// Mean of the answered PSFS activity scores, to two decimals.
     pub psfs_mean: Option<f64>,
+    /// Ticked yellow-flag items.
     pub yellow_flag_count: u32,
+    /// Yellow-flag items with no answer: while any is unanswered, the count is not assessed.
+    /// Absent (None) in results stored before this field existed, which are written back as
+    /// they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yellow_flags_not_asked: Option<u32>,
+}
+
+impl Scores {
+    /// The yellow-flag count as a reader sees it: a count only when every item was asked.
+    pub fn yellow_flag_words(&self) -> String {
+        let count = self.yellow_flag_count;
+        let concern = match count {
+            0..=1 => "low",
+            2..=3 => "moderate",
+            _ => "high",
+        };
+        match self.yellow_flags_not_asked {
+            None | Some(0) => format!("{count} ({concern} concern)"),
+            Some(unanswered) => format!("not assessed ({unanswered} not asked, {count} ticked)"),
+        }
+    }
 }
 
 /// The worst massage tier (`None` = clear) and the worst referral (`None` = none) over all flags.

@@ -182,18 +182,112 @@ pub enum ImportStatus {
     InProgress,
 }
 
+/// What an answers file may carry beside `answers` (CONTRACT.md): not-asked reasons,
+/// acknowledgements and an override. Who and when may be left out: who is `visit.clinician`,
+/// when is the time of the import.
+#[derive(serde::Deserialize, Default)]
+struct ImportedAttestations {
+    #[serde(default)]
+    not_asked: std::collections::BTreeMap<String, crate::gate::NotAsked>,
+    #[serde(default)]
+    acknowledgements: Vec<ImportedAcknowledgement>,
+    #[serde(default, rename = "override")]
+    override_: Option<ImportedOverride>,
+}
+
+#[derive(serde::Deserialize)]
+struct ImportedAcknowledgement {
+    flag: String,
+    by: Option<String>,
+    at: Option<DateTime<Utc>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ImportedOverride {
+    by: Option<String>,
+    why: String,
+    at: Option<DateTime<Utc>>,
+}
+
+/// The attestations of an answers file (beside `answers`, or under `attestations` in a saved
+/// record); the override is taken as departing from the verdict these answers give.
+fn read_attestations(
+    content: &Content,
+    text: &str,
+    file: &str,
+    answers: &Answers,
+    now: DateTime<Utc>,
+) -> Result<crate::gate::Attestations, CliError> {
+    let json: Json = serde_json::from_str(text).unwrap_or(Json::Null);
+    let top = json.get("attestations").unwrap_or(&json);
+    let pick = |key: &str| top.get(key).cloned();
+    let object: serde_json::Map<String, Json> = ["not_asked", "acknowledgements", "override"]
+        .iter()
+        .filter_map(|k| Some(((*k).to_owned(), pick(k)?)))
+        .collect();
+    let imported: ImportedAttestations = serde_json::from_value(Json::Object(object)).map_err(|_| {
+        CliError::bad_input(vec![format!(
+            "{file}: not_asked, acknowledgements or override is not in the expected shape (see README.md)"
+        )])
+    })?;
+    let mut problems = Vec::new();
+    for item in imported.not_asked.keys() {
+        if content.questionnaire.id(item).is_none() {
+            problems.push(format!("{file}: not_asked: unknown item id {item:?}"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CliError::bad_input(problems));
+    }
+    let clinician = content
+        .questionnaire
+        .id(crate::gate::CLINICIAN_ITEM)
+        .and_then(|id| answers.text(id))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    let who = |by: Option<String>| by.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| clinician.clone());
+    let assessment = content.evaluate(answers);
+    let override_ = match imported.override_ {
+        None => None,
+        Some(o) => Some(crate::gate::Override {
+            by: who(o.by),
+            why: o.why,
+            at: o.at.unwrap_or(now),
+            decision: crate::gate::decision_code(content, answers).unwrap_or_default().to_owned(),
+            verdict_massage: assessment.verdict.massage_code().to_owned(),
+            verdict_referral: assessment.verdict.referral_code().to_owned(),
+        }),
+    };
+    let acknowledgements = imported
+        .acknowledgements
+        .into_iter()
+        .filter(|a| !who(a.by.clone()).trim().is_empty())
+        .map(|a| crate::gate::Acknowledgement {
+            by: who(a.by),
+            flag: a.flag,
+            at: a.at.unwrap_or(now),
+            rulebook_version: content.rulebook.version.clone(),
+        })
+        .collect();
+    let mut attestations = crate::gate::Attestations { not_asked: imported.not_asked, acknowledgements, override_ };
+    attestations.prune(content, answers);
+    Ok(attestations)
+}
+
 /// `physio-intake import FILE [--status completed|in_progress]`: validate and save as a new
-/// record; prints the new id.
+/// record; prints the new id. `completed` passes the same completion gate as F10 in the app.
 pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc>) -> Result<String, CliError> {
     let content = content()?;
     let shown = if file == "-" { "standard input" } else { file };
     let text = read_input(file).map_err(|e| CliError::bad_input(vec![format!("{shown}: {e}")]))?;
     let answers = read_answers(content, &text, shown, now.date_naive())?;
+    let attestations = read_attestations(content, &text, shown, &answers, now)?;
     let status = match status {
         ImportStatus::Completed => {
-            let blockers = content.completion_blockers(&answers);
-            if !blockers.is_empty() {
-                let mut lines: Vec<String> = blockers.iter().map(|b| format!("{shown}: {b}")).collect();
+            let missing = crate::gate::completion_gate(content, &answers, &content.evaluate(&answers), &attestations);
+            if !missing.is_empty() {
+                let mut lines = vec![format!("{shown}: not completed: {} thing(s) missing", missing.len())];
+                lines.extend(missing.iter().map(|m| format!("{shown}: {}", m.words())));
                 lines.push("to save it unfinished, use --status in_progress".into());
                 return Err(CliError::bad_input(lines));
             }
@@ -202,7 +296,8 @@ pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc
         ImportStatus::InProgress => Status::InProgress,
     };
     let id = crate::store::new_id(now)?;
-    let record = Record::new(content, id, &answers, status, now);
+    let mut record = Record::new(content, id, &answers, status, now);
+    record.attestations = attestations;
     store.create(&record)?;
     Ok(format!("{}\n", record.id))
 }
@@ -219,11 +314,22 @@ pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
                 out.push_str("No records yet.\n");
             } else {
                 let _ = writeln!(out, "{:<26}  {:<10}  {:<11}  {:<14}  PATIENT", "ID", "VISIT", "STATUS", "VERDICT");
+                let flagged = listing.records.iter().filter(|r| r.integrity.is_some()).count();
+                if flagged > 0 {
+                    let _ = writeln!(
+                        out,
+                        "! {flagged} record(s) marked !INTEGRITY: the stored result does not match their answers; `show ID` says how"
+                    );
+                }
                 for r in &listing.records {
                     let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
                         if v.referral == "none" { v.massage.clone() } else { format!("{}+{}", v.massage, v.referral) }
                     });
                     let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
+                    let status = match &r.integrity {
+                        Some(_) => format!("{status} !INTEGRITY"),
+                        None => status,
+                    };
                     let _ = writeln!(
                         out,
                         "{:<26}  {:<10}  {:<11}  {:<14}  {}",
@@ -269,16 +375,30 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
             ));
         }
     };
+    Ok(record_text(content, &record))
+}
+
+/// A record as a clinician reads it (`show`, and the app's record view): first the verdict,
+/// each emergency or urgent referral with its acknowledgement and any override; then whether the
+/// stored result still matches its answers; then the rest. Pure.
+pub fn record_text(content: &Content, record: &Record) -> String {
     let mut out = String::new();
+    for line in crate::gate::headline(&record.result, &record.attestations) {
+        let _ = writeln!(out, "{line}");
+    }
+    if let Some(words) = record.recheck(content).as_ref().and_then(crate::gate::Recheck::words) {
+        let _ = writeln!(out, "{words}");
+    }
+    let _ = writeln!(out);
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
-    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(&record, "patient.name")));
+    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(record, "patient.name")));
     let age = record.result.scores.age.map(|a| format!(" (age {a} at the visit)")).unwrap_or_default();
-    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(&record, "patient.dob")));
+    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(record, "patient.dob")));
     let _ = writeln!(
         out,
         "Visit:     {}  clinician {}",
-        or_dash(answer_text(&record, "visit.date")),
-        or_dash(answer_text(&record, "visit.clinician"))
+        or_dash(answer_text(record, "visit.date")),
+        or_dash(answer_text(record, "visit.clinician"))
     );
     let _ = writeln!(
         out,
@@ -297,6 +417,16 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
     }
     let _ = writeln!(out);
     out.push_str(&render_text(content, &record.result));
+    if let Ok(answers) = record.parsed_answers(content) {
+        let not_asked = crate::gate::not_asked_items(content, &answers, &record.attestations);
+        if !not_asked.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "NOT ASKED ({} safety-screen and red-flag questions)", not_asked.len());
+            for (label, mark) in not_asked {
+                let _ = writeln!(out, "  - {label}: {}", crate::gate::not_asked_words(mark));
+            }
+        }
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "CLINICIAN'S DECISION");
     let outcome = content.questionnaire.id("decision.outcome").and_then(|item_id| {
@@ -305,7 +435,10 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
         item.option_index(code).map(|i| item.option_label(i).to_owned())
     });
     let _ = writeln!(out, "  {}", outcome.unwrap_or_else(|| "Not recorded".into()));
-    if let Some(notes) = answer_text(&record, "decision.notes") {
+    if let Some(override_) = &record.attestations.override_ {
+        let _ = writeln!(out, "  {}", override_.words());
+    }
+    if let Some(notes) = answer_text(record, "decision.notes") {
         for line in notes.lines() {
             let _ = writeln!(out, "  {line}");
         }
@@ -323,7 +456,7 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
             );
         }
     }
-    Ok(out)
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -193,6 +193,9 @@ impl Content {
             psfs_mean: (!psfs.is_empty())
                 .then(|| (psfs.iter().sum::<i64>() as f64 / psfs.len() as f64 * 100.0).round() / 100.0),
             yellow_flag_count: self.keys.yellow.iter().filter(|id| answers.bool(**id) == Some(true)).count() as u32,
+            yellow_flags_not_asked: Some(
+                self.keys.yellow.iter().filter(|id| answers.bool(**id).is_none()).count() as u32
+            ),
         };
         Assessment { visit_date: answers.visit_date(), flags, verdict, avoid_regions, scores, plan }
     }

@@ -9,6 +9,7 @@ pub mod content;
 pub mod domain;
 pub mod export;
 pub mod follow_up;
+pub mod gate;
 pub mod plan;
 pub mod practice;
 pub mod record;

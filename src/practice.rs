@@ -230,8 +230,21 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
     let mut feedback = Vec::new();
     for flag in &missed {
         let consequence = if is_critical(flag) { "a miss that fails the attempt" } else { "a miss" };
+        // Unanswered is not "no": say which of the questions behind the flag were never asked.
+        let not_asked: Vec<&str> = flag
+            .because
+            .iter()
+            .filter_map(|id| content.questionnaire.id(id))
+            .filter(|id| attempt.get(*id).is_none())
+            .map(|id| content.questionnaire.item(id).label.as_str())
+            .collect();
+        let not_asked = if not_asked.is_empty() {
+            String::new()
+        } else {
+            format!(" Not asked in your attempt: {}.", not_asked.join("; "))
+        };
         feedback.push(format!(
-            "MISSED {} ({}, {}): {consequence}.{} What to do: {} Source: {}.",
+            "MISSED {} ({}, {}): {consequence}.{}{not_asked} What to do: {} Source: {}.",
             flag.title,
             flag.id,
             badges(flag),

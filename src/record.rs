@@ -4,6 +4,7 @@
 
 use crate::content::Content;
 use crate::domain::Answers;
+use crate::gate::{Attestations, Recheck};
 use crate::report::Report;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,9 @@ pub struct Record {
     /// For a follow-up visit: the record of the visit it follows (its answers were carried over).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<String>,
+    /// Not-asked marks, acknowledgements and any override (absent in older records).
+    #[serde(default, skip_serializing_if = "Attestations::is_empty")]
+    pub attestations: Attestations,
 }
 
 impl Record {
@@ -97,6 +101,7 @@ impl Record {
             result: Report::new(content, &content.evaluate(answers)),
             amendments: Vec::new(),
             follow_up_of: None,
+            attestations: Attestations::default(),
         }
     }
 
@@ -133,6 +138,12 @@ impl Record {
     /// The visit date as a date (records always store it explicitly).
     pub fn visit_day(&self) -> Option<NaiveDate> {
         crate::domain::dates::parse_iso_date(self.visit_date()?)
+    }
+
+    /// Its answers evaluated again and compared with the stored result (a read never writes).
+    pub fn recheck(&self, content: &Content) -> Option<Recheck> {
+        let answers = self.parsed_answers(content).ok()?;
+        Some(crate::gate::recheck(content, &self.result, &answers))
     }
 
     /// The record as file bytes: pretty JSON with its checksum last, and no trailing
@@ -273,6 +284,9 @@ pub struct Draft {
     /// For a follow-up visit: the record of the visit it follows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<String>,
+    /// Not-asked marks, acknowledgements and any override made so far.
+    #[serde(default, skip_serializing_if = "Attestations::is_empty")]
+    pub attestations: Attestations,
 }
 
 impl Draft {
@@ -287,6 +301,7 @@ impl Draft {
             section: None,
             answers: Map::new(),
             follow_up_of: None,
+            attestations: Attestations::default(),
         }
     }
 

@@ -193,14 +193,15 @@ pub fn render_text(content: &Content, report: &Report) -> String {
     let _ = writeln!(out);
     let s = &report.scores;
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_owned());
+    let or_not_assessed = |v: Option<String>| v.unwrap_or_else(|| "not assessed".to_owned());
     let _ = writeln!(
         out,
         "SCORES  age {} · pain now {} · stage {} · PSFS mean {} · yellow flags {}",
         or_dash(s.age.map(|a| a.to_string())),
-        or_dash(s.nprs_severity.map(|n| n.code().to_owned())),
+        or_not_assessed(s.nprs_severity.map(|n| n.code().to_owned())),
         or_dash(s.stage.map(|st| st.code().to_owned())),
-        or_dash(s.psfs_mean.map(|m| format!("{m}"))),
-        s.yellow_flag_count
+        or_not_assessed(s.psfs_mean.map(|m| format!("{m}"))),
+        s.yellow_flag_words()
     );
     out
 }

@@ -33,9 +33,16 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const COMPLETE: &str = r#"{"answers": {"patient.name": "Rosa Lind", "visit.date": "2026-11-22", "visit.consent": true,
-  "screen.open_wound": true, "screen.open_wound.regions": ["hand_l"], "decision.outcome": "proceed_modified",
-  "decision.notes": "Avoid left hand"}}"#;
+#[path = "common/gate_input.rs"]
+mod screen;
+
+/// A record that passes the completion gate: the rest of the screen answered negatively.
+fn complete() -> String {
+    screen::completed_input(&json!({"patient.name": "Rosa Lind", "visit.date": "2026-11-22", "visit.consent": true,
+      "screen.open_wound": true, "screen.open_wound.regions": ["hand_l"], "decision.outcome": "proceed_modified",
+      "decision.notes": "Avoid left hand", "visit.clinician": "Sam Physio"}))
+    .to_string()
+}
 
 fn import(data: &Path, answers: &str) -> String {
     let o = run(data, &["import", "-"], answers);
@@ -46,7 +53,7 @@ fn import(data: &Path, answers: &str) -> String {
 #[test]
 fn import_prints_an_opaque_id_and_list_shows_the_record() {
     let dir = tempfile::tempdir().unwrap();
-    let id = import(dir.path(), COMPLETE);
+    let id = import(dir.path(), &complete());
     assert_eq!(id.len(), 26);
     assert!(!id.contains("Rosa"));
     let listing: Value = serde_json::from_str(&out(&run(dir.path(), &["list", "--format", "json"], ""))).unwrap();
@@ -92,7 +99,7 @@ fn import_refuses_bad_answers_like_screen_does() {
 #[test]
 fn show_reads_as_a_clinical_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let id = import(dir.path(), COMPLETE);
+    let id = import(dir.path(), &complete());
     let o = run(dir.path(), &["show", &id], "");
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let text = out(&o);
@@ -124,7 +131,7 @@ fn unknown_or_malformed_ids_are_bad_input() {
 #[test]
 fn export_json_is_the_record_itself() {
     let dir = tempfile::tempdir().unwrap();
-    let id = import(dir.path(), COMPLETE);
+    let id = import(dir.path(), &complete());
     let o = run(dir.path(), &["export", &id, "--format", "json"], "");
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let record: Value = serde_json::from_str(&out(&o)).unwrap();
@@ -141,11 +148,11 @@ fn export_json_is_the_record_itself() {
 fn the_flag_wins_over_the_environment_which_wins_over_the_default() {
     let flag = tempfile::tempdir().unwrap();
     let env = tempfile::tempdir().unwrap();
-    let o = run_in(Some(flag.path()), Some(env.path()), &["import", "-"], COMPLETE);
+    let o = run_in(Some(flag.path()), Some(env.path()), &["import", "-"], &complete());
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(flag.path().join("records/index.json").exists(), "the record went to the flag's folder");
     assert!(!env.path().join("records").exists());
-    let o = run_in(None, Some(env.path()), &["import", "-"], COMPLETE);
+    let o = run_in(None, Some(env.path()), &["import", "-"], &complete());
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(env.path().join("records").exists());
 }

@@ -243,7 +243,8 @@ fn markdown_of_a_sparse_record_shows_only_what_was_answered() {
     assert!(section(&text, "## Objective").contains("Not examined at this visit."), "{text}");
     assert!(section(&text, "### Areas to avoid").contains("None."), "{text}");
     assert!(section(&text, "### Clinician's decision").contains("Not recorded"), "{text}");
-    assert!(section(&text, "## Subjective").contains("Nothing recorded."), "{text}");
+    // Unanswered is not "no": the screening questions are listed as not asked.
+    assert!(section(&text, "## Subjective").contains("**Not asked ("), "{text}");
     assert!(!text.contains("Pain (NPRS)") && !text.contains("Screened negative"), "{text}");
     assert!(text.contains("in progress"), "{text}");
 }
@@ -357,7 +358,13 @@ fn response_status_follows_the_record_status() {
 fn the_response_carries_typed_answers_and_nothing_else() {
     let (response, _) = resources(&full_record(Status::Completed));
     let keys: HashSet<&str> = response.as_object().expect("an object").keys().map(String::as_str).collect();
+    // `extension` lists what the record documents beside its answers (not-asked questions).
+    let keys: HashSet<&str> = keys.into_iter().filter(|k| *k != "extension").collect();
     assert_eq!(keys, HashSet::from(["resourceType", "id", "questionnaire", "status", "authored", "item"]));
+    for extension in response["extension"].as_array().into_iter().flatten() {
+        let url = extension["url"].as_str().unwrap_or_default();
+        assert!(url.starts_with("https://physio-intake.example/fhir/StructureDefinition/"), "{url}");
+    }
     let find = |link_id: &str| -> Value {
         response["item"]
             .as_array()

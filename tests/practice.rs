@@ -142,6 +142,8 @@ fn dropping_the_answers_behind_any_stop_or_emergency_or_urgent_flag_fails_whatev
             let line = result.feedback.iter().find(|l| l.contains(&format!("({}, ", flag.id))).unwrap();
             assert!(line.starts_with(&format!("MISSED {}", flag.title)), "{line}");
             assert!(line.contains("fails the attempt") && line.contains("Source: "), "{line}");
+            // The answers were removed, not turned to "no": the feedback says they were not asked.
+            assert!(line.contains("Not asked in your attempt: "), "{line}");
             for source in &flag.sources {
                 assert!(line.contains(source.as_str()), "{line} lacks {source}");
             }

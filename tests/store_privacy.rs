@@ -10,6 +10,9 @@
 //! Child processes are this test binary re-executed to run `privacy_child`, which does nothing
 //! unless `PHYSIO_PRIVACY_CHILD` is set, or the physio-intake binary itself.
 
+#[path = "common/gate_input.rs"]
+mod screen;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
 use physio_intake::domain::Answers;
@@ -184,7 +187,9 @@ fn under_umask_000_every_folder_is_0700_and_every_file_0600() {
     let inputs = temp.path().join("inputs");
     std::fs::create_dir(&inputs).unwrap();
     let answers_file = inputs.join("answers.json");
-    std::fs::write(&answers_file, serde_json::to_vec(&json!({"answers": full_intake()})).unwrap()).unwrap();
+    // Completable: the rest of the screen answered negatively (the completion gate).
+    let input = screen::completed_input(&Value::Object(full_intake()));
+    std::fs::write(&answers_file, serde_json::to_vec(&input).unwrap()).unwrap();
 
     // The wrapper really sets umask 000: a file made without a mode is 0666.
     let probe = temp.path().join("probe");
@@ -512,7 +517,8 @@ fn with_canary(changes: Value) -> Vec<u8> {
             answers.insert(key.clone(), value.clone());
         }
     }
-    serde_json::to_vec_pretty(&json!({ "answers": answers })).unwrap()
+    // Completable: the rest of the screen answered negatively (the completion gate).
+    serde_json::to_vec_pretty(&screen::completed_input(&Value::Object(answers))).unwrap()
 }
 
 #[test]

@@ -112,6 +112,46 @@ fn assert_terminal_restored(app: &Tui, name: &str) {
     assert!(modes.iter().any(|m| m == "ICANON") && modes.iter().any(|m| m == "ECHO"), "raw mode left: {modes:?}");
 }
 
+/// Press F10 until the record completes, resolving each first line of the gate as a clinician
+/// would: Enter goes to it; a question is marked not asked (patient declined), a referral is
+/// acknowledged, an override gets its why (who comes from the visit). How often the gate was met.
+fn complete_through_the_gate(app: &mut Tui) -> usize {
+    for met in 0..150 {
+        app.press(key::F10);
+        app.wait_until("the gate or the completed record", |s| {
+            s.contains("Not completed yet") || s.contains("(completed)")
+        });
+        let screen = app.screen();
+        if !screen.contains("Not completed yet") {
+            return met;
+        }
+        let line = screen
+            .lines()
+            .find(|l| l.contains("│› "))
+            .unwrap_or_else(|| panic!("a chosen line in the gate:\n{screen}"))
+            .to_owned();
+        app.press(key::ENTER);
+        app.wait_until("the gate closed", |s| !s.contains("Not completed yet"));
+        if line.contains("Not answered:") {
+            app.press(key::CTRL_N);
+            app.wait_for("Why was it not asked?");
+            app.press(key::ENTER);
+            app.wait_until("the mark kept", |s| !s.contains("Why was it not asked?"));
+        } else if line.contains("Not acknowledged:") {
+            app.press(key::CTRL_A);
+            app.wait_for("Acknowledged by");
+        } else if line.contains("Override needed:") {
+            app.wait_for("Override the verdict");
+            app.type_str("Patient declined transfer; GP phoned");
+            app.press(key::ENTER);
+            app.wait_until("the override kept", |s| !s.contains("Override the verdict"));
+        } else {
+            panic!("an unexpected gate line: {line}\n{screen}");
+        }
+    }
+    panic!("the gate never let the record through:\n{}", app.screen());
+}
+
 /// An empty directory to stand in for the home, config, cache and temporary folders, to check
 /// that the app writes nothing outside its data directory.
 fn elsewhere(home: &Path) -> Vec<(&'static str, &std::ffi::OsStr)> {
@@ -154,9 +194,16 @@ fn a_whole_intake_typed_by_keys_shows_both_flags_live_saves_completes_and_restor
     let record = the_record(data.path());
     assert_eq!((record["status"].as_str(), record["revision"].as_u64()), (Some("in_progress"), Some(1)));
 
-    app.press(key::F10);
+    // Most of the safety screen and the red flags were never asked: F10 meets the gate, and each
+    // of its lines is resolved from it (marked not asked, with a reason).
+    let met = complete_through_the_gate(&mut app);
+    assert!(met > 0, "the gate was met");
     app.wait_for("revision 2 (completed)");
+    app.wait_for("READ-ONLY: completed");
+    assert!(!app.screen().contains("not yet saved"), "{}", app.screen());
     let record = the_record(data.path());
+    assert_eq!(record["attestations"]["not_asked"]["screen.fever"], json!({"reason": "patient_declined"}));
+    assert!(record["attestations"]["not_asked"].get("screen.open_wound").is_none(), "answered, not marked");
     assert_eq!(record["format"], "physio-intake/assessment");
     assert_eq!((record["status"].as_str(), record["revision"].as_u64()), (Some("completed"), Some(2)));
     assert_patient_and_safety_screen_saved(&record, "Zed Canary");
@@ -439,4 +486,61 @@ fn a_practice_attempt_is_typed_graded_with_feedback_and_saved_apart_from_patient
 
     assert_eq!(json_files(&data.path().join("practice")).len(), 1);
     assert!(records(data.path()).is_empty() && json_files(&data.path().join("drafts")).is_empty());
+}
+
+#[test]
+fn an_emergency_with_a_contradicting_decision_meets_the_gate_and_completes_once_acknowledged_and_overridden() {
+    let data = tempfile::tempdir().unwrap();
+    let mut app = Tui::start(data.path(), 80, 24);
+    new_intake(&mut app);
+    app.type_str("Ada Canary");
+    app.tab_to("Clinician or student name");
+    app.type_str("Sam Physio");
+    app.tab_to("Consent to assessment obtained");
+    app.press("y");
+    app.wait_until("consent answered yes", |s| {
+        s.lines().any(|l| l.contains("› Consent obtained") && l.contains("Yes"))
+    });
+    for step in 2..=5 {
+        app.press(key::PAGE_DOWN);
+        app.wait_for(&format!("Step {step}/9"));
+    }
+    app.tab_to("New trouble passing or controlling");
+    app.press("y");
+    app.wait_for("REFER EMERGENCY");
+    for step in 6..=9 {
+        app.press(key::PAGE_DOWN);
+        app.wait_for(&format!("Step {step}/9"));
+    }
+    app.wait_until("the focus on the decision", |s| s.contains("› Decision"));
+    app.press(key::SPACE); // Proceed: against the STOP and the emergency referral
+    app.wait_until("the decision chosen", |s| s.contains("(•) Proceed"));
+
+    app.press(key::F10);
+    app.wait_for("Not completed yet");
+    let screen = app.screen();
+    assert!(screen.contains("Not acknowledged: REFER EMERGENCY"), "{screen}");
+    assert!(screen.contains("Not answered: "), "{screen}");
+    assert!(!screen.contains('…') || screen.contains("more"), "nothing cut off at 80 columns:\n{screen}");
+    app.press(key::ESC);
+    app.wait_until("the gate closed", |s| !s.contains("Not completed yet"));
+
+    let met = complete_through_the_gate(&mut app);
+    assert!(met > 2, "unanswered questions, the acknowledgement and the override: {met}");
+    app.wait_for("(completed)");
+    let record = the_record(data.path());
+    assert_eq!(record["status"], "completed");
+    let attestations = &record["attestations"];
+    assert_eq!(attestations["acknowledgements"][0]["flag"], "cauda_equina");
+    assert_eq!(attestations["acknowledgements"][0]["by"], "Sam Physio");
+    assert_eq!(attestations["override"]["by"], "Sam Physio");
+    assert_eq!(attestations["override"]["why"], "Patient declined transfer; GP phoned");
+    assert_eq!(attestations["override"]["decision"], "proceed");
+    assert!(attestations["not_asked"].as_object().is_some_and(|m| !m.is_empty()));
+    // Read-only at once; Ctrl-O and Ctrl-Q: nothing to change, nothing to save.
+    app.wait_for("READ-ONLY: completed");
+    app.press(key::CTRL_O);
+    app.press(key::CTRL_Q);
+    let status = app.wait_for_exit();
+    assert_eq!(status.exit_code(), 0);
 }

@@ -102,6 +102,7 @@ fn entry(n: u32, patient: &str, date: &str, status: &str, massage: &str, referra
         updated_at: "2026-11-22T09:00:00+00:00".into(),
         verdict: Some(VerdictReport { massage: massage.into(), referral: referral.into() }),
         read_only: false,
+        integrity: None,
     }
 }
 
@@ -307,8 +308,7 @@ fn dialogs_over_the_wizard() {
     let mut fresh = app();
     fresh.session = Some(Session::new(Form::new(content(), today()), "01SNAPDRAFT000000000000000".into(), None));
     fresh.screen = Screen::Wizard;
-    let blockers = content().completion_blockers(&fresh.session.as_ref().expect("a session").form.answers);
-    fresh.overlay = Some(Overlay::Text { title: "Not completed yet".into(), lines: blockers, scroll: 0 });
+    fresh.overlay = Some(Overlay::Gate { cursor: 0 });
     insta::assert_snapshot!("not_completed_80x24", screen(&fresh, 80, 24));
 }
 

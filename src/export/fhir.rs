@@ -119,7 +119,69 @@ pub fn questionnaire_response(content: &Content, record: &Record) -> Json {
         authored: record.updated_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         item,
     };
-    to_json(&resource)
+    let mut json = to_json(&resource);
+    document_attestations(content, record, &answers, &mut json);
+    json
+}
+
+/// Our extensions for what a record documents beside its answers.
+pub const NOT_ASKED_EXTENSION: &str = "https://physio-intake.example/fhir/StructureDefinition/not-asked";
+pub const ACKNOWLEDGEMENT_EXTENSION: &str = "https://physio-intake.example/fhir/StructureDefinition/acknowledgement";
+pub const OVERRIDE_EXTENSION: &str = "https://physio-intake.example/fhir/StructureDefinition/override";
+
+/// Unanswered safety-screen and red-flag questions are listed in `not-asked` extensions of the
+/// response (the item's link id, and the reason when one was given), so a reader never takes the
+/// absence of an answer for "no". Acknowledgements and an override become extensions of the
+/// response too, each with who, when and what.
+fn document_attestations(content: &Content, record: &Record, answers: &crate::domain::Answers, json: &mut Json) {
+    use serde_json::json;
+    let attestations = &record.attestations;
+    let mut resource_extensions = Vec::new();
+    for ack in &attestations.acknowledgements {
+        resource_extensions.push(json!({
+            "url": ACKNOWLEDGEMENT_EXTENSION,
+            "extension": [
+                {"url": "flag", "valueCode": ack.flag},
+                {"url": "by", "valueString": ack.by},
+                {"url": "at", "valueDateTime": ack.at.to_rfc3339_opts(SecondsFormat::Secs, true)},
+                {"url": "rulebookVersion", "valueString": ack.rulebook_version},
+            ]
+        }));
+    }
+    if let Some(o) = &attestations.override_ {
+        resource_extensions.push(json!({
+            "url": OVERRIDE_EXTENSION,
+            "extension": [
+                {"url": "by", "valueString": o.by},
+                {"url": "why", "valueString": o.why},
+                {"url": "at", "valueDateTime": o.at.to_rfc3339_opts(SecondsFormat::Secs, true)},
+                {"url": "decision", "valueCode": o.decision},
+                {"url": "verdictMassage", "valueCode": o.verdict_massage},
+                {"url": "verdictReferral", "valueCode": o.verdict_referral},
+            ]
+        }));
+    }
+    // Not-asked questions go on the response, not as answer-less items (a question item of a
+    // response holds its answer).
+    for id in crate::gate::screening_items(content, answers) {
+        if answers.get(id).is_some() {
+            continue;
+        }
+        let item = content.questionnaire.item(id);
+        let mut extension = vec![json!({"url": "linkId", "valueString": item.id})];
+        if let Some(mark) = attestations.not_asked.get(&item.id) {
+            extension.push(json!({"url": "reason", "valueCode": mark.reason.code()}));
+            if let Some(text) = &mark.text {
+                extension.push(json!({"url": "text", "valueString": text}));
+            }
+        }
+        resource_extensions.push(json!({"url": NOT_ASKED_EXTENSION, "extension": extension}));
+    }
+    if let Some(object) = json.as_object_mut()
+        && !resource_extensions.is_empty()
+    {
+        object.insert("extension".into(), Json::Array(resource_extensions));
+    }
 }
 
 /// The R4 `QuestionnaireResponse.status` code for a record status.

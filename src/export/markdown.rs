@@ -233,6 +233,17 @@ fn header(view: &View, out: &mut Out) {
         }
         _ => out.block(&format!("# {}: patient name not recorded", one_line(&questionnaire.title))),
     }
+    // What matters first: the verdict, each emergency or urgent referral with its
+    // acknowledgement, any override with who and why, and any doubt about the stored result.
+    let record = view.record;
+    let mut first: Vec<String> = crate::gate::headline(&record.result, &record.attestations)
+        .iter()
+        .map(|l| format!("- **{}**", one_line(l)))
+        .collect();
+    if let Some(words) = record.recheck(view.content).as_ref().and_then(crate::gate::Recheck::words) {
+        first.push(format!("- **{}**", one_line(&words)));
+    }
+    out.list(&first);
     let mut lines = Vec::new();
     let scores = &view.record.result.scores;
     match view.answer("patient.dob") {
@@ -343,10 +354,16 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
             out.mark(id);
         }
     }
+    let unanswered_yellow = yellow_not_asked(view, section);
     if section.id == YELLOW_SECTION && !(present.is_empty() && answered_no.is_empty()) {
         let count = present.len();
         let ticked = if present.is_empty() { "none".to_owned() } else { present.join("; ") };
-        lines.insert(0, bullet(0, &format!("Present ({count}, {} concern)", yellow_concern(count)), &ticked));
+        let label = if unanswered_yellow == 0 {
+            format!("Present ({count}, {} concern)", yellow_concern(count))
+        } else {
+            format!("Present ({count} ticked; concern not assessed: {unanswered_yellow} not asked)")
+        };
+        lines.insert(0, bullet(0, &label, &ticked));
     }
     if !answered_no.is_empty() {
         // The negatives matter to whoever reads the record later, but they bury the positives:
@@ -355,6 +372,29 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
         let items = if count == 1 { "item" } else { "items" };
         lines.push(bullet(0, "Screened negative", &format!("{count} {items} (listed in the appendix)")));
         out.negatives.push((one_line(&section.title), answered_no));
+    }
+    // Unanswered is not "no": every shown screening question without an answer is listed.
+    if crate::gate::SCREENING_SECTIONS.contains(&section.id.as_str()) {
+        let not_asked: Vec<String> = section
+            .items
+            .iter()
+            .filter(|id| view.content.is_shown(**id, &view.answers) && view.answers.get(**id).is_none())
+            .map(|id| {
+                let item = view.item(*id);
+                // "Label", or "Label (the reason)" when one was recorded.
+                match view.record.attestations.not_asked.get(&item.id) {
+                    Some(mark) => {
+                        let words = mark.words();
+                        let reason = words.strip_prefix("not asked (").and_then(|w| w.strip_suffix(')'));
+                        format!("{} ({})", item.label, reason.unwrap_or(&words))
+                    }
+                    None => item.label.clone(),
+                }
+            })
+            .collect();
+        if !not_asked.is_empty() {
+            lines.push(bullet(0, &format!("Not asked ({})", not_asked.len()), &not_asked.join("; ")));
+        }
     }
     if lines.is_empty() {
         return;
@@ -372,6 +412,18 @@ fn is_negative(item: &Item, value: &Value) -> bool {
         Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == "none",
         _ => false,
     }
+}
+
+/// Yellow-flag items of this section with no answer (0 for any other section).
+fn yellow_not_asked(view: &View, section: &Section) -> usize {
+    if section.id != YELLOW_SECTION {
+        return 0;
+    }
+    section
+        .items
+        .iter()
+        .filter(|id| view.item(**id).kind == crate::domain::ItemType::Bool && view.answers.get(**id).is_none())
+        .count()
 }
 
 /// INTAKE.md: 0-1 ticked is low, 2-3 moderate, 4 or more high concern.
@@ -504,11 +556,18 @@ fn assessment(view: &View, out: &mut Out) {
     if let Some(age) = scores.age {
         derived.push(format!("age {age}"));
     }
-    if let Some(mean) = scores.psfs_mean {
-        derived.push(format!("PSFS mean {mean}"));
+    match scores.psfs_mean {
+        Some(mean) => derived.push(format!("PSFS mean {mean}")),
+        None => derived.push("PSFS not assessed".to_owned()),
     }
     let count = scores.yellow_flag_count as usize;
-    derived.push(format!("yellow flags {count} ({} concern)", yellow_concern(count)));
+    let unanswered =
+        view.sections().find(|s| s.id == YELLOW_SECTION).map_or(0, |section| yellow_not_asked(view, section));
+    if unanswered == 0 {
+        derived.push(format!("yellow flags {count} ({} concern)", yellow_concern(count)));
+    } else {
+        derived.push(format!("yellow flags not assessed ({unanswered} not asked, {count} ticked)"));
+    }
     out.list(&[
         bullet(0, "The tool's verdict: massage", &format!("{badge}: {words}")),
         bullet(0, "Referral", referral_verdict_words(&result.verdict.referral)),
@@ -591,6 +650,9 @@ fn plan(view: &View, out: &mut Out) {
     if let Some((id, value)) = view.answer("decision.notes") {
         decision.push(view.item_bullet(id, value));
         out.mark(id);
+    }
+    if let Some(override_) = &view.record.attestations.override_ {
+        decision.push(bullet(0, "Override", &override_.words()));
     }
     out.list(&decision);
     out.block("### Recommended plan (the tool's)");

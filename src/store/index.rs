@@ -30,6 +30,10 @@ pub struct ListEntry {
     pub verdict: Option<VerdictReport>,
     /// Written by a newer version: readable, not editable here.
     pub read_only: bool,
+    /// The stored result does not match what the record's own answers give (with the same
+    /// rulebook): what differs. Such a record opens read-only.
+    #[serde(default)]
+    pub integrity: Option<String>,
 }
 
 impl ListEntry {
@@ -43,7 +47,16 @@ impl ListEntry {
             updated_at: record.updated_at.to_rfc3339(),
             verdict: Some(record.result.verdict.clone()),
             read_only: false,
+            integrity: None,
         }
+    }
+
+    /// As [`ListEntry::of`], with the record's answers evaluated again to check its result.
+    pub fn checked(record: &Record, content: &Content) -> ListEntry {
+        let mut entry = ListEntry::of(record);
+        entry.integrity =
+            record.recheck(content).filter(crate::gate::Recheck::is_integrity_problem).and_then(|r| r.words());
+        entry
     }
 
     /// Best effort for a file from a newer schema: the fields we know, where they still are.
@@ -62,6 +75,7 @@ impl ListEntry {
                 .and_then(|r| r.get("verdict"))
                 .and_then(|v| serde_json::from_value(v.clone()).ok()),
             read_only: true,
+            integrity: None,
         }
     }
 }
@@ -163,7 +177,7 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
             Err(_) => continue, // removed or unreadable just now: it is listed again next time
         };
         let listed = match crate::record::decode(&bytes, Some(id), content) {
-            Ok(Decoded::Current(record)) => ListEntry::of(&record),
+            Ok(Decoded::Current(record)) => ListEntry::checked(&record, content),
             Ok(Decoded::Newer { value, .. }) => ListEntry::of_newer(id, &value),
             Err(problem) => {
                 // Quarantined files show up in the listing's `quarantined` part.

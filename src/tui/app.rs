@@ -7,6 +7,7 @@ use super::form::{Field, Form};
 use super::keymap::{self, Action, Context};
 use crate::content::Content;
 use crate::domain::ItemType;
+use crate::gate::{Acknowledgement, Attestations, Missing, NotAsked, NotAskedReason, Override};
 use crate::practice::{Attempt, Case, Cases, Progress};
 use crate::record::{Draft, Record, Revision, Status};
 use crate::rules::Referral;
@@ -81,6 +82,26 @@ pub enum Overlay {
     Summary {
         scroll: u16,
     },
+    /// F10 met the completion gate: everything missing, one line each; Enter jumps to it.
+    Gate {
+        cursor: usize,
+    },
+    /// Why a question was not asked: one reason of [`NotAskedReason::ALL`], and words (needed
+    /// for "other").
+    NotAsked {
+        item: String,
+        reason: usize,
+        text: String,
+        problem: Option<String>,
+    },
+    /// A decision against the verdict: who and why (both required), kept with the record.
+    Override {
+        by: String,
+        why: String,
+        /// 0: who, 1: why.
+        field: usize,
+        problem: Option<String>,
+    },
     /// A read-only text (a record, a draft preview, a problem list).
     Text {
         title: String,
@@ -104,8 +125,14 @@ pub struct Session {
     pub draft_pending: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The flag panel has the focus, on this flag.
     pub flag_focus: Option<usize>,
-    /// Referral banners the clinician has acknowledged (rule ids).
-    pub acknowledged: Vec<String>,
+    /// Not-asked marks, acknowledgements of referral banners and any override, saved with the
+    /// record.
+    pub attestations: Attestations,
+    /// What re-evaluating the opened record's answers found: an integrity problem, or what
+    /// today's rulebook says of a record made with another one. Shown as a banner.
+    pub recheck_notice: Option<(String, bool)>,
+    /// Completed with F10 in this session (read-only since): Ctrl-Q quits as after any save.
+    pub completed_here: bool,
     /// While amending a completed record: who and why, written into the amendment on save.
     pub amendment: Option<(String, String)>,
     /// For a follow-up visit: the last visit, to show what changed since.
@@ -123,7 +150,9 @@ impl Session {
             unsaved: false,
             draft_pending: None,
             flag_focus: None,
-            acknowledged: Vec::new(),
+            attestations: Attestations::default(),
+            recheck_notice: None,
+            completed_here: false,
             amendment: None,
             previous: None,
         }
@@ -370,10 +399,32 @@ impl App {
             .filter(|(_, f)| {
                 let rule = rules.rule(f.rule);
                 matches!(rule.referral, Some(Referral::Emergency | Referral::Urgent))
-                    && !session.acknowledged.contains(&rule.id)
+                    && session.attestations.acknowledgement(&rule.id).is_none()
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// What stands between the open intake and completion (empty: nothing).
+    pub fn gate_missing(&self) -> Vec<Missing> {
+        let Some(session) = &self.session else { return Vec::new() };
+        crate::gate::completion_gate(
+            self.content,
+            &session.form.answers,
+            &session.form.assessment,
+            &session.attestations,
+        )
+    }
+
+    /// Who acknowledges or overrides: the visit's clinician, else who is at the keyboard.
+    pub fn clinician(&self) -> String {
+        let content = self.content;
+        self.session
+            .as_ref()
+            .and_then(|s| content.questionnaire.id(crate::gate::CLINICIAN_ITEM).and_then(|id| s.form.answers.text(id)))
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| self.user.trim().to_owned())
     }
 
     fn start_session(&mut self, form: Form, draft_id: String, record: Option<Record>) {
@@ -395,6 +446,7 @@ impl App {
         draft.section = self.content.questionnaire.sections.get(session.form.section).map(|s| s.id.clone());
         draft.answers = session.form.draft_answers(self.content);
         draft.follow_up_of = session.previous.as_ref().map(|p| p.record_id.clone());
+        draft.attestations = session.attestations.clone();
         Some(Effect::SaveDraft(Box::new(draft)))
     }
 
@@ -421,13 +473,15 @@ impl App {
             return Vec::new();
         }
         let answers = &session.form.answers;
-        if complete {
-            let blockers = content.completion_blockers(answers);
-            if !blockers.is_empty() {
-                self.overlay = Some(Overlay::Text { title: "Not completed yet".into(), lines: blockers, scroll: 0 });
-                return Vec::new();
-            }
+        session.attestations.prune(content, answers);
+        if complete
+            && !crate::gate::completion_gate(content, answers, &session.form.assessment, &session.attestations)
+                .is_empty()
+        {
+            self.overlay = Some(Overlay::Gate { cursor: 0 });
+            return Vec::new();
         }
+        let attestations = session.attestations.clone();
         let record = match &session.record {
             None => {
                 let status = if complete { Status::Completed } else { Status::InProgress };
@@ -452,6 +506,8 @@ impl App {
                 previous.revise(content, answers, change, self.now)
             }
         };
+        let mut record = record;
+        record.attestations = attestations;
         vec![Effect::SaveRecord(Box::new(record))]
     }
 }
@@ -493,6 +549,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     false,
                 ));
                 let amended = session.amendment.is_some() && record.status.is_final();
+                let completed = session.amendment.is_none() && record.status.is_final();
                 session.record = Some(*record);
                 session.unsaved = false;
                 session.draft_pending = None;
@@ -502,6 +559,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     session.amendment = None;
                     session.read_only = Some(COMPLETED_BANNER.into());
                     effects.push(Effect::ReleaseRecord);
+                }
+                if completed {
+                    // Completed means read-only at once: changes from now on are amendments.
+                    session.read_only = Some(COMPLETED_BANNER.into());
+                    session.completed_here = true;
+                    session.flag_focus = None;
+                    effects.push(Effect::ReleaseRecord);
+                    if let Some((text, _)) = app.status.as_mut() {
+                        text.push_str(": read-only now, F5 amends");
+                    }
                 }
             }
             if app.quit_after_save {
@@ -550,9 +617,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 (false, None, false, false) => ("Draft restored: check the answers, then save".into(), false),
             });
+            let attestations = draft.attestations.clone();
             app.start_session(form, draft.id.clone(), record);
             if let Some(session) = app.session.as_mut() {
                 session.previous = previous;
+                session.attestations = attestations;
                 session.read_only = match (view_only, locked_by, completed) {
                     (true, ..) => {
                         Some("viewing a recovered draft; Ctrl-Q goes back, and Resume on Home edits it".into())
@@ -568,7 +637,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::RecordOpened(Ok(opened)) => {
             let OpenedRecord { record, locked_by, previous } = *opened;
             let form = Form::from_answers(app.content, &record.answers, app.today);
+            let recheck = record.recheck(app.content);
+            let tampered = recheck.as_ref().is_some_and(crate::gate::Recheck::is_integrity_problem);
+            let notice = recheck.as_ref().and_then(crate::gate::Recheck::words).map(|words| (words, tampered));
             let read_only = match (&locked_by, record.status.is_final()) {
+                // Nothing is silently trusted: a result that does not match its answers is
+                // shown, never edited or saved over.
+                _ if tampered => Some("the stored result does not match its answers · Ctrl-Q closes".to_owned()),
                 (Some(who), _) => Some(format!("open for editing by {who} · F6 starts a follow-up · Ctrl-Q closes")),
                 (None, true) => Some(COMPLETED_BANNER.to_owned()),
                 (None, false) => None,
@@ -583,10 +658,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 false,
             ));
             let draft_id = (app.new_id)();
+            let attestations = record.attestations.clone();
             app.start_session(form, draft_id, Some(record));
             if let Some(session) = app.session.as_mut() {
                 session.read_only = read_only;
                 session.previous = previous;
+                session.attestations = attestations;
+                session.recheck_notice = notice;
+            }
+            if tampered {
+                app.status = Some(("Integrity problem: opened read-only; the file is left as it is".into(), true));
+                return vec![Effect::ReleaseRecord];
             }
             Vec::new()
         }
@@ -644,6 +726,17 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if matches!(app.overlay, Some(Overlay::Amend { .. })) {
         return on_amend_key(app, action, key);
     }
+    if matches!(app.overlay, Some(Overlay::NotAsked { .. })) {
+        on_not_asked_key(app, action, key);
+        return Vec::new();
+    }
+    if matches!(app.overlay, Some(Overlay::Override { .. })) {
+        on_override_key(app, action, key);
+        return Vec::new();
+    }
+    if matches!(app.overlay, Some(Overlay::Gate { .. })) {
+        return on_gate_key(app, action);
+    }
     if app.overlay.is_some() {
         return on_overlay_key(app, action);
     }
@@ -669,6 +762,12 @@ fn request_quit(app: &mut App) -> Vec<Effect> {
             leave_attempt(app);
         }
         return Vec::new();
+    }
+    // Completed here: everything is saved, so Ctrl-Q quits as it does after any save, without
+    // offering a Save that would do nothing.
+    if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.completed_here && s.read_only.is_some()) {
+        app.quitting = true;
+        return vec![Effect::Quit];
     }
     // A read-only view closes back to Home; nothing in it can be lost.
     if app.screen == Screen::Wizard && app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
@@ -1075,6 +1174,14 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
             acknowledge(app);
             return Vec::new();
         }
+        Some(Action::NotAsked) => {
+            begin_not_asked(app);
+            return Vec::new();
+        }
+        Some(Action::Override) => {
+            begin_override(app);
+            return Vec::new();
+        }
         Some(Action::Summary) => {
             app.overlay = Some(Overlay::Summary { scroll: 0 });
             return Vec::new();
@@ -1258,14 +1365,224 @@ fn change_section(app: &mut App, step: isize) -> Vec<Effect> {
     if pending { app.draft_effect().into_iter().collect() } else { Vec::new() }
 }
 
+/// Ctrl-A: every emergency or urgent banner showing is acknowledged by the visit's clinician,
+/// now, and kept with the record. A flag that fires later needs its own.
 fn acknowledge(app: &mut App) {
     let banner = app.banner_flags();
-    let content = app.content;
+    if banner.is_empty() {
+        return;
+    }
+    if app.session.as_ref().is_some_and(|s| s.read_only.is_some()) {
+        app.status = Some(("Read-only: nothing is acknowledged here".into(), true));
+        return;
+    }
+    let by = app.clinician();
+    if by.is_empty() {
+        app.status = Some(("Who acknowledges? Enter the clinician's name (Patient and visit) first".into(), true));
+        return;
+    }
+    let (content, now) = (app.content, app.now);
+    let Some(session) = app.session.as_mut() else { return };
+    for index in banner {
+        let Some(flag) = session.form.assessment.flags.get(index) else { continue };
+        let rule = content.rulebook.rule(flag.rule);
+        session.attestations.acknowledgements.push(Acknowledgement {
+            flag: rule.id.clone(),
+            by: by.clone(),
+            at: now,
+            rulebook_version: content.rulebook.version.clone(),
+        });
+    }
+    session.unsaved = true;
+    app.status = Some((format!("Acknowledged by {by} at {} UTC: kept with the record", now.format("%H:%M")), false));
+    let _ = changed_attestations(app);
+}
+
+/// An attestation changed: it is part of the record, so the draft is saved soon.
+fn changed_attestations(app: &mut App) -> Vec<Effect> {
+    let now = app.now;
     if let Some(session) = app.session.as_mut() {
-        for index in banner {
-            let rule = content.rulebook.rule(session.form.assessment.flags[index].rule);
-            session.acknowledged.push(rule.id.clone());
+        session.unsaved = true;
+        session.draft_pending = Some(match session.draft_pending {
+            Some((first, _)) => (first, now),
+            None => (now, now),
+        });
+    }
+    Vec::new()
+}
+
+/// Ctrl-N on an unanswered safety-screen or red-flag question: say why it was not asked (or, on
+/// one already marked, take the mark away).
+fn begin_not_asked(app: &mut App) {
+    let content = app.content;
+    let Some(session) = app.session.as_mut() else { return };
+    if session.read_only.is_some() {
+        return;
+    }
+    let Some(id) = session.form.focused_item(content) else { return };
+    let item = content.questionnaire.item(id);
+    let section = &content.questionnaire.section_of(id).id;
+    if !crate::gate::SCREENING_SECTIONS.contains(&section.as_str()) {
+        app.status = Some(("Only safety-screen and red-flag questions are marked not asked".into(), true));
+        return;
+    }
+    if session.form.answers.get(id).is_some() {
+        app.status = Some((
+            format!(
+                "This question has an answer: clear it first ({}) to mark it not asked",
+                keymap::label(Action::Clear)
+            ),
+            true,
+        ));
+        return;
+    }
+    if session.attestations.not_asked.remove(&item.id).is_some() {
+        app.status = Some((format!("{}: no longer marked not asked", item.label), false));
+        let _ = changed_attestations(app);
+        return;
+    }
+    app.overlay = Some(Overlay::NotAsked { item: item.id.clone(), reason: 0, text: String::new(), problem: None });
+}
+
+fn on_not_asked_key(app: &mut App, action: Option<Action>, key: KeyEvent) {
+    let Some(Overlay::NotAsked { item, reason, text, problem }) = app.overlay.as_mut() else { return };
+    let count = NotAskedReason::ALL.len();
+    match action {
+        Some(Action::Back) => app.overlay = None,
+        Some(Action::Up) => *reason = (*reason + count - 1) % count,
+        Some(Action::Down) => *reason = (*reason + 1) % count,
+        Some(Action::Confirm) => {
+            let chosen = NotAskedReason::ALL[(*reason).min(count - 1)];
+            let words = text.trim().to_owned();
+            let mark = NotAsked { reason: chosen, text: (!words.is_empty()).then_some(words) };
+            if !mark.is_complete() {
+                *problem = Some("\"Other\" needs a few words: why was it not asked?".into());
+                return;
+            }
+            let item = item.clone();
+            app.overlay = None;
+            let label = app.content.questionnaire.id(&item).map(|id| app.content.questionnaire.item(id).label.clone());
+            if let Some(session) = app.session.as_mut() {
+                session.attestations.not_asked.insert(item, mark.clone());
+            }
+            app.status = Some((format!("{}: {}", label.unwrap_or_default(), mark.words()), false));
+            let _ = changed_attestations(app);
         }
+        _ => edit_line(text, key),
+    }
+}
+
+/// One-line text in a dialog: characters and Backspace, at most 200 characters.
+fn edit_line(text: &mut String, key: KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c)
+            if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) && text.chars().count() < 200 =>
+        {
+            text.push(c);
+        }
+        _ => {}
+    }
+}
+
+/// Ctrl-O: document a decision that goes against the verdict (who, why).
+fn begin_override(app: &mut App) {
+    let content = app.content;
+    let Some(session) = app.session.as_ref() else { return };
+    if session.read_only.is_some() {
+        return;
+    }
+    let verdict = session.form.assessment.verdict;
+    let departs = crate::gate::decision_code(content, &session.form.answers)
+        .is_some_and(|d| crate::gate::departs_from_verdict(d, verdict.massage, verdict.referral));
+    if !departs {
+        app.status = Some(("The decision does not go against the verdict: nothing to override".into(), true));
+        return;
+    }
+    let why = session.attestations.override_.as_ref().map(|o| o.why.clone()).unwrap_or_default();
+    app.overlay = Some(Overlay::Override {
+        by: app.clinician(),
+        why,
+        field: if app.clinician().is_empty() { 0 } else { 1 },
+        problem: None,
+    });
+}
+
+fn on_override_key(app: &mut App, action: Option<Action>, key: KeyEvent) {
+    let Some(Overlay::Override { by, why, field, problem }) = app.overlay.as_mut() else { return };
+    match action {
+        Some(Action::Back) => app.overlay = None,
+        Some(Action::Left | Action::Right | Action::Up | Action::Down) => *field = 1 - *field,
+        Some(Action::Confirm) if *field == 0 => *field = 1,
+        Some(Action::Confirm) => {
+            let (who, reason) = (by.trim().to_owned(), why.trim().to_owned());
+            if who.is_empty() || reason.is_empty() {
+                *problem = Some("Both are needed: they are kept with the record.".into());
+                return;
+            }
+            app.overlay = None;
+            let content = app.content;
+            let now = app.now;
+            let Some(session) = app.session.as_mut() else { return };
+            let verdict = session.form.assessment.verdict;
+            let decision = crate::gate::decision_code(content, &session.form.answers).unwrap_or_default().to_owned();
+            session.attestations.override_ = Some(Override {
+                by: who.clone(),
+                why: reason,
+                at: now,
+                decision,
+                verdict_massage: verdict.massage_code().to_owned(),
+                verdict_referral: verdict.referral_code().to_owned(),
+            });
+            app.status = Some((format!("Override by {who} recorded: kept with the record"), false));
+            let _ = changed_attestations(app);
+        }
+        _ => edit_line(if *field == 0 { by } else { why }, key),
+    }
+}
+
+/// The gate dialog: ↑↓ choose a line, Enter goes to its item, flag or decision; Esc closes.
+fn on_gate_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let missing = app.gate_missing();
+    let Some(Overlay::Gate { cursor }) = app.overlay.as_mut() else { return Vec::new() };
+    if missing.is_empty() {
+        app.overlay = None;
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Back) => app.overlay = None,
+        Some(Action::Up) => *cursor = cursor.saturating_sub(1),
+        Some(Action::Down) => *cursor = (*cursor + 1).min(missing.len() - 1),
+        Some(Action::Confirm) => {
+            let chosen = missing[(*cursor).min(missing.len() - 1)].clone();
+            app.overlay = None;
+            jump_to(app, &chosen);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Go to what a gate line is about: its item in the form, its flag in the panel, or the
+/// decision (opening the override dialog when one is needed).
+fn jump_to(app: &mut App, missing: &Missing) {
+    let content = app.content;
+    let Some(session) = app.session.as_mut() else { return };
+    if let Missing::Unacknowledged { flag, .. } = missing {
+        let index = session.form.assessment.flags.iter().position(|f| &content.rulebook.rule(f.rule).id == flag);
+        session.flag_focus = index.or(Some(0));
+        app.status = Some((format!("{} acknowledges the referral banner", keymap::label(Action::Acknowledge)), false));
+        return;
+    }
+    let Some(id) = missing.item().and_then(|item| content.questionnaire.id(item)) else { return };
+    let Some(section) = content.questionnaire.sections.iter().position(|s| s.items.contains(&id)) else { return };
+    session.flag_focus = None;
+    session.form.section = section;
+    session.form.focus = session.form.visible_items(content).iter().position(|i| *i == id).unwrap_or(0);
+    if matches!(missing, Missing::OverrideNeeded { .. }) {
+        begin_override(app);
     }
 }
 

@@ -53,6 +53,10 @@ pub enum Action {
     FollowUp,
     /// Practice: show the flag panel for this attempt (counted as a hint).
     Hint,
+    /// Mark the focused screening question not asked, with a reason.
+    NotAsked,
+    /// Document a decision that goes against the verdict (who, why).
+    Override,
 }
 
 pub struct Binding {
@@ -86,7 +90,9 @@ pub const BINDINGS: &[Binding] = &[
     Binding { context: C::Global, keys: &[(K::F(3), NONE)], label: "F3", action: A::Summary, description: "the whole summary: verdict, flags, avoid map, plan", footer: None },
     Binding { context: C::Global, keys: &[(K::F(5), NONE)], label: "F5", action: A::Amend, description: "amend the open completed record (asks who and why)", footer: None },
     Binding { context: C::Global, keys: &[(K::F(6), NONE)], label: "F6", action: A::FollowUp, description: "start a follow-up visit from the open record", footer: None },
-    Binding { context: C::Global, keys: &[(K::Char('a'), CTRL)], label: "Ctrl-A", action: A::Acknowledge, description: "acknowledge the referral banner", footer: None },
+    Binding { context: C::Global, keys: &[(K::Char('a'), CTRL)], label: "Ctrl-A", action: A::Acknowledge, description: "acknowledge the referral banner (kept with the record: who, when)", footer: None },
+    Binding { context: C::Global, keys: &[(K::Char('n'), CTRL)], label: "Ctrl-N", action: A::NotAsked, description: "mark an unanswered safety or red-flag question not asked, with a reason (again: unmark)", footer: None },
+    Binding { context: C::Global, keys: &[(K::Char('o'), CTRL)], label: "Ctrl-O", action: A::Override, description: "override the verdict: the decision goes against it (who, why)", footer: None },
     Binding { context: C::Home, keys: &[(K::Up, NONE)], label: "↑", action: A::Up, description: "previous choice", footer: None },
     Binding { context: C::Home, keys: &[(K::Down, NONE)], label: "↓", action: A::Down, description: "next choice", footer: None },
     Binding { context: C::Home, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "open the choice", footer: Some("open") },
@@ -164,6 +170,11 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
     let in_context =
         |c: Context| BINDINGS.iter().find(|b| b.context == c && b.keys.contains(&pressed)).map(|b| b.action);
     in_context(context).or_else(|| if context == Context::Dialog { None } else { in_context(Context::Global) })
+}
+
+/// The key shown for an action (its first binding's label), for hints written in sentences.
+pub fn label(action: Action) -> &'static str {
+    BINDINGS.iter().find(|b| b.action == action).map_or("?", |b| b.label)
 }
 
 /// The footer hints for a context: its own footer keys, then the global ones.

@@ -148,7 +148,7 @@ impl Runner {
             }
             Effect::ShowRecord(id) => Some(Msg::RecordShown(match self.store.load(&id, content) {
                 Ok(Decoded::Current(record)) => {
-                    Ok(crate::report::render_text(content, &record.result).lines().map(str::to_owned).collect())
+                    Ok(crate::cli::record_text(content, &record).lines().map(str::to_owned).collect())
                 }
                 Ok(Decoded::Newer { .. }) => Err(StoreError::ReadOnly(id).to_string()),
                 Err(e) => Err(e.to_string()),

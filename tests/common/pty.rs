@@ -35,6 +35,9 @@ pub mod key {
     pub const F10: &str = "\x1b[21~";
     pub const CTRL_S: &str = "\x13";
     pub const CTRL_Q: &str = "\x11";
+    pub const CTRL_A: &str = "\x01";
+    pub const CTRL_N: &str = "\x0e";
+    pub const CTRL_O: &str = "\x0f";
 }
 
 /// The app running in a pseudo-terminal.

@@ -22,12 +22,41 @@ pub fn banner_lines(app: &App, theme: Theme, width: u16) -> Vec<Line<'static>> {
     if let Some(why) = &session.read_only {
         lines.push(Line::styled(fit(&format!(" READ-ONLY: {why}"), width as usize), theme.banner(None)));
     }
+    if let Some((notice, problem)) = &session.recheck_notice {
+        let style = if *problem { theme.banner(Some(Referral::Emergency)) } else { theme.banner(None) };
+        lines.push(Line::styled(
+            format!("{:<w$}", fit(&format!(" {notice}"), width as usize), w = width as usize),
+            style,
+        ));
+    }
     let rules = &app.content.rulebook;
+    if session.read_only.is_some() {
+        // A record read back: each referral with who acknowledged it and when, not the prompt.
+        for flag in session.form.assessment.flags.iter() {
+            let rule = rules.rule(flag.rule);
+            let Some(ack) = session.attestations.acknowledgement(&rule.id) else { continue };
+            if lines.len() >= 4 {
+                break;
+            }
+            let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
+            // Who and when first: at 80 columns the title is what gets cut (the panel has it).
+            let text = format!(" ✓ REFER {urgency} {}: {}", ack.words(), rule.title);
+            lines.push(Line::styled(
+                format!("{:<w$}", fit(&text, width as usize), w = width as usize),
+                theme.banner(rule.referral),
+            ));
+        }
+    }
     for index in app.banner_flags().into_iter().take(2) {
         let rule = rules.rule(session.form.assessment.flags[index].rule);
         let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
         // The way to acknowledge must survive a narrow window: cut the words, not the key.
-        let hint = "  [Ctrl-A acknowledge]";
+        let hint = if session.read_only.is_some() {
+            "  [not acknowledged]".to_owned()
+        } else {
+            format!("  [{} acknowledge]", super::super::keymap::label(super::super::keymap::Action::Acknowledge))
+        };
+        let hint = hint.as_str();
         let words = format!(" ■ STOP · REFER {urgency}: {} — {}", rule.title, rule.action);
         let room = (width as usize).saturating_sub(hint.chars().count());
         let text = if room >= 30 { format!("{}{hint}", fit(&words, room)) } else { format!("{words}{hint}") };

@@ -34,6 +34,9 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             ]));
             let hint = if session.read_only.is_some() {
                 "Read-only: answers cannot change here".to_owned()
+            } else if crate::gate::SCREENING_SECTIONS.contains(&content.questionnaire.section_of(id).id.as_str()) {
+                let key = super::super::keymap::label(super::super::keymap::Action::NotAsked);
+                format!("{} · {key} not asked", answer_hint(app, id))
             } else {
                 answer_hint(app, id)
             };
@@ -82,7 +85,13 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let raises_flag = form.assessment.item_raises_flag(id);
         let label = fit(&item.label, label_width);
         let field = &form.fields[id.index()];
-        let (value, cursor_x) = value_text(app, id, field, value_width, is_focused);
+        let (mut value, cursor_x) = value_text(app, id, field, value_width, is_focused);
+        if value == "–"
+            && let Some(mark) = session.attestations.not_asked.get(&item.id)
+        {
+            // Unanswered on purpose: says so, with the reason.
+            value = fit(&mark.words(), value_width);
+        }
         let label_style = if is_focused {
             theme.focus()
         } else if raises_flag {

@@ -175,10 +175,14 @@ fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
                 if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
             });
+            let status = match &r.integrity {
+                Some(_) => format!("! {}", r.status.replace('_', " ")),
+                None => r.status.replace('_', " "),
+            };
             let text = format!(
                 " {:<10}  {:<11}  {:<22}  {}",
                 r.visit_date.as_deref().unwrap_or("–"),
-                r.status.replace('_', " "),
+                status,
                 verdict,
                 r.patient.as_deref().unwrap_or("(no name)")
             );
@@ -259,8 +263,14 @@ fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if problems > 0 {
             spans.push(Span::styled(format!("  ! {problems} answer(s) need attention"), theme.error()));
         }
-        if session.unsaved {
-            spans.push(Span::styled("  · not yet saved as a record", theme.muted()));
+        if session.unsaved && session.read_only.is_none() {
+            let words =
+                if session.record.is_some() { "  · changes not yet saved" } else { "  · not yet saved as a record" };
+            // The message comes first; the reminder only where it fits whole.
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            if used + words.chars().count() <= area.width as usize {
+                spans.push(Span::styled(words, theme.muted()));
+            }
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
