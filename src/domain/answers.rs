@@ -159,13 +159,22 @@ pub enum Problem {
     UnknownItem,
     WrongType(ItemType),
     NotWholeNumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidDate,
     DateTooEarly,
     AfterVisit,
-    UnknownOption { codes: String },
+    UnknownOption {
+        codes: String,
+    },
     UnknownRegion,
     TooLong,
+    /// A control character (ESC, NUL, …) in a text answer; newline and tab only in multi-line items.
+    ControlCharacter {
+        multiline: bool,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -181,6 +190,13 @@ impl fmt::Display for Problem {
             Problem::UnknownOption { codes } => write!(f, "is not one of the options ({codes})"),
             Problem::UnknownRegion => write!(f, "holds something that is not a body region code"),
             Problem::TooLong => write!(f, "is longer than {MAX_TEXT_CHARS} characters"),
+            Problem::ControlCharacter { multiline: true } => write!(
+                f,
+                "holds a control character (only newline and tab are allowed in this text; remove the others)"
+            ),
+            Problem::ControlCharacter { multiline: false } => {
+                write!(f, "holds a control character or a line break (this is a one-line text; remove them)")
+            }
         }
     }
 }
@@ -194,19 +210,33 @@ pub struct AnswerError {
 
 impl fmt::Display for AnswerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "item {}: {}", self.item, self.problem)
+        if self.item.starts_with('"') || looks_like_item_id(&self.item) {
+            write!(f, "item {}: {}", self.item, self.problem)
+        } else {
+            write!(f, "{}: {}", self.item, self.problem)
+        }
     }
 }
 
-/// An unknown key is shown so a typo can be found, but shortened and with control characters
-/// escaped, so that a stray value pasted as a key cannot fill a screen or a log.
-fn printable_key(key: &str) -> String {
-    const MAX: usize = 60;
-    let mut shown: String = key.chars().take(MAX).flat_map(char::escape_default).collect();
-    if key.chars().count() > MAX {
-        shown.push('…');
-    }
-    format!("\"{shown}\"")
+/// An unknown key is echoed only when it has the shape of an item id (short, lowercase ASCII
+/// letters and digits, dots and underscores), so a typo can be found; anything else may be patient
+/// data pasted into the wrong place, and is named by its position in the file instead.
+fn printable_key(key: &str, position: usize) -> String {
+    if looks_like_item_id(key) { format!("\"{key}\"") } else { format!("an unknown item (key {position} in the file)") }
+}
+
+/// The shape of an item id: `screen.open_wound.regions`.
+pub fn looks_like_item_id(key: &str) -> bool {
+    (1..=48).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+        && key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+}
+
+/// A control character that must not be stored in a text answer: every C0 control (newline and
+/// tab only where `multiline`), DEL and the C1 controls (a terminal may act on any of them).
+pub fn is_refused_control(c: char, multiline: bool) -> bool {
+    let allowed = multiline && (c == '\n' || c == '\t');
+    !allowed && (c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c))
 }
 
 /// Read an answers object. `default_visit` is the visit date when `visit.date` is not answered
@@ -233,9 +263,9 @@ pub fn parse_answers(
     if let Some(visit_id) = visit_item {
         answers.set(visit_id, Some(Value::Date(visit_date)));
     }
-    for (key, json) in object {
+    for (position, (key, json)) in object.iter().enumerate() {
         let Some(id) = questionnaire.id(key) else {
-            errors.push(AnswerError { item: printable_key(key), problem: Problem::UnknownItem });
+            errors.push(AnswerError { item: printable_key(key, position + 1), problem: Problem::UnknownItem });
             continue;
         };
         if Some(id) == visit_item || json.is_null() {
@@ -274,6 +304,9 @@ pub fn parse_value(
             let text = json.as_str().ok_or(wrong)?;
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(Problem::TooLong);
+            }
+            if text.chars().any(|c| is_refused_control(c, item.multiline)) {
+                return Err(Problem::ControlCharacter { multiline: item.multiline });
             }
             Ok(Value::Text(text.to_owned()))
         }
