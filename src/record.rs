@@ -273,6 +273,24 @@ pub struct Draft {
     /// For a follow-up visit: the record of the visit it follows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<String>,
+    /// The session that writes this draft: while it runs, no other instance offers, restores or
+    /// deletes the draft. Absent in drafts of older versions (treated as left over).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<DraftOwner>,
+}
+
+/// The process that owns a draft: its computer, pid, the boot it runs in and when it started (so
+/// a reused pid is not taken for the owner). No patient data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftOwner {
+    pub host: String,
+    pub pid: u32,
+    #[serde(default)]
+    pub boot_id: Option<String>,
+    /// Clock ticks since boot when the process started (Linux /proc/PID/stat field 22).
+    #[serde(default)]
+    pub started: Option<u64>,
 }
 
 impl Draft {
@@ -287,6 +305,7 @@ impl Draft {
             section: None,
             answers: Map::new(),
             follow_up_of: None,
+            owner: None,
         }
     }
 
