@@ -104,6 +104,14 @@ impl Runner {
                 let mut next = Vec::new();
                 for effect in pending {
                     self.session_draft = app.session.as_ref().map(|s| s.draft_id.clone());
+                    if let Effect::DiscardDraft(id) = &effect
+                        && let Some(session) = app.session.as_mut()
+                        && &session.draft_id == id
+                    {
+                        // The clinician threw this intake's draft away: nothing is pending any
+                        // more, so the flush on the way out must not write it again.
+                        session.draft_pending = None;
+                    }
                     if effect == Effect::Quit {
                         self.flush_draft(app);
                         let _ = terminal.draw(|frame| view(app, theme, frame));
