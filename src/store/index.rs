@@ -163,7 +163,7 @@ impl Indexed {
 
 /// After a save: update the record's index entry, so the next `list` need not read the file.
 pub(super) fn note_saved(store: &Store, record: &Record) {
-    let Ok(metadata) = std::fs::metadata(store.record_path(&record.id)) else { return };
+    let Ok(metadata) = std::fs::symlink_metadata(store.record_path(&record.id)) else { return };
     let Stamp { size, mtime_ns, inode } = file_stamp(&metadata);
     let (mut index, _, _) = read_index(store);
     index.entries.insert(record.id.clone(), Indexed { size, mtime_ns, inode, entry: ListEntry::of(record) });

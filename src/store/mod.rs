@@ -5,10 +5,12 @@
 //! ```text
 //! records/<id>.json            the current revision of each record
 //! records/<id>.lock            held while a record is open for editing (who and since when)
-//! records/index.json           a cache for `list`, rebuilt from the files when stale
+//! records/index.json           a cache for `list` with a CRC-32, rebuilt from the files when
+//!                              stale or when the checksum does not match
 //! records/history/<id>.r<N>.json  earlier revisions of amended records, never rewritten
-//! drafts/<id>.json             the form as it was being typed
-//! quarantine/                  files that failed to load, moved aside, never deleted
+//! drafts/<id>.json             the form as it was being typed, with its owner (host, pid, start)
+//! quarantine/                  files that failed to load, moved aside, never deleted (links,
+//!                              FIFOs and devices too, as `not_a_file`: never followed or read)
 //! practice/                    practice attempts, apart from patient records
 //! ```
 
