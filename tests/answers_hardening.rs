@@ -58,7 +58,8 @@ fn control_characters_in_a_one_line_text_are_refused_naming_the_item_not_the_val
 #[test]
 fn a_multi_line_text_keeps_newlines_and_tabs_and_refuses_other_controls() {
     assert!(parse(json!({"decision.notes": "line one\n\tline two\n"})).is_ok());
-    for bad in ["notes\u{1b}]0;title\u{7}", "notes\u{0}", "a\r\nb"] {
+    assert!(parse(json!({"decision.notes": "written on Windows\r\nsecond line"})).is_ok(), "CRLF is a line break");
+    for bad in ["notes\u{1b}]0;title\u{7}", "notes\u{0}", "a\rb", "trailing\r"] {
         let messages = errors(json!({"decision.notes": bad}));
         assert!(messages[0].contains("decision.notes") && messages[0].contains("control character"), "{}", messages[0]);
         assert!(!messages[0].contains("notes\u{1b}") && !messages[0].contains("a\r"), "{}", messages[0]);

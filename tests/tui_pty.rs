@@ -576,3 +576,25 @@ fn a_hang_up_with_sighup_ignored_ends_the_app_at_once_without_spinning() {
     assert!(worst.0 < 0.5, "took {:.3} s to notice the hang-up", worst.0);
     assert!(worst.1 < 0.5, "used {:.3} s of CPU", worst.1);
 }
+
+#[test]
+fn fifos_where_a_draft_a_record_and_the_index_should_be_never_freeze_the_app() {
+    let data = tempfile::tempdir().unwrap();
+    Tui::start(data.path(), 80, 24).wait_for("New intake"); // makes the folders
+    let fifo = |path: std::path::PathBuf| {
+        assert!(std::process::Command::new("mkfifo").arg(path).status().unwrap().success());
+    };
+    fifo(data.path().join("drafts/01M8SSEFPBFEZ6WWNKGVS5G2N9.json"));
+    fifo(data.path().join("records/01M8SSEFPBFEZ6WWNKGVS5G2NA.json"));
+    let _ = std::fs::remove_file(data.path().join("records/index.json"));
+    fifo(data.path().join("records/index.json"));
+    let mut app = Tui::start(data.path(), 80, 24);
+    app.wait_for("New intake"); // recovery looked at the drafts without hanging
+    app.press(key::DOWN);
+    app.press(key::ENTER); // Records: the list reads the records folder and the index
+    app.wait_for("Records (0 of 0");
+    app.press(key::CTRL_Q);
+    app.wait_for_exit();
+    let quarantined = std::fs::read_dir(data.path().join("quarantine")).unwrap().count();
+    assert_eq!(quarantined, 3, "each FIFO moved aside, none deleted");
+}

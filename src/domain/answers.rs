@@ -192,7 +192,7 @@ impl fmt::Display for Problem {
             Problem::TooLong => write!(f, "is longer than {MAX_TEXT_CHARS} characters"),
             Problem::ControlCharacter { multiline: true } => write!(
                 f,
-                "holds a control character (only newline and tab are allowed in this text; remove the others)"
+                "holds a control character (only line breaks and tabs are allowed in this text; remove the others)"
             ),
             Problem::ControlCharacter { multiline: false } => {
                 write!(f, "holds a control character or a line break (this is a one-line text; remove them)")
@@ -230,6 +230,20 @@ pub fn looks_like_item_id(key: &str) -> bool {
     (1..=48).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
         && key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+}
+
+/// Whether a text answer holds a control character it may not: see [`is_refused_control`]; in
+/// a multi-line text a carriage return is accepted only as part of a CRLF line break (files
+/// written on Windows), never alone (it would move a terminal's cursor back over the line).
+pub fn has_refused_control(text: &str, multiline: bool) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = multiline && c == '\r' && chars.peek() == Some(&'\n');
+        if !crlf && is_refused_control(c, multiline) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A control character that must not be stored in a text answer: every C0 control (newline and
@@ -305,7 +319,7 @@ pub fn parse_value(
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(Problem::TooLong);
             }
-            if text.chars().any(|c| is_refused_control(c, item.multiline)) {
+            if has_refused_control(text, item.multiline) {
                 return Err(Problem::ControlCharacter { multiline: item.multiline });
             }
             Ok(Value::Text(text.to_owned()))
