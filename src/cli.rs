@@ -281,6 +281,13 @@ pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc
     let shown = if file == "-" { "standard input" } else { file };
     let text = read_input(file).map_err(|e| CliError::bad_input(vec![format!("{shown}: {e}")]))?;
     let answers = read_answers(content, &text, shown, now.date_naive())?;
+    // A visit cannot be later than tomorrow (tomorrow allows for time zones): a date years ahead
+    // is a typing mistake that would make every age and duration wrong.
+    if answers.visit_date() > now.date_naive() + chrono::Days::new(1) {
+        return Err(CliError::bad_input(vec![format!(
+            "{shown}: item visit.date: is a date in the future (after tomorrow); check the year"
+        )]));
+    }
     let attestations = read_attestations(content, &text, shown, &answers, now)?;
     let status = match status {
         ImportStatus::Completed => {
@@ -340,6 +347,9 @@ pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
                         r.patient.as_deref().unwrap_or("(no name)")
                     );
                 }
+            }
+            if let Some(why) = &listing.index_rebuilt {
+                let _ = writeln!(out, "\nNote: {why}.");
             }
             if !listing.quarantined.is_empty() {
                 let _ =

@@ -84,6 +84,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before anything holds patient data: no core file may keep a copy of this process's memory.
+    if let Err(e) = physio_intake::store::os::disable_core_dumps() {
+        eprintln!("physio-intake: warning: core dumps could not be turned off ({})", e.kind());
+    }
     let args = Args::parse();
     let default_format = || if std::io::stdout().is_terminal() { Format::Text } else { Format::Json };
     // The clock is read here, in the shell: the core takes the visit date as an input.
@@ -91,7 +95,11 @@ fn main() -> ExitCode {
     let now = chrono::Utc::now();
     let store = || -> Result<Store, cli::CliError> {
         let dir = resolve_data_dir(args.data_dir.clone(), std::env::var_os("PHYSIO_INTAKE_DATA_DIR"))?;
-        Ok(Store::open(&dir)?)
+        let store = Store::open(&dir)?;
+        for warning in &store.warnings {
+            eprintln!("physio-intake: warning: {warning}");
+        }
+        Ok(store)
     };
     let result = match args.command {
         Some(Command::Screen { file, format }) => cli::screen(&file, format.unwrap_or_else(default_format), today),

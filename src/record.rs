@@ -287,6 +287,24 @@ pub struct Draft {
     /// Not-asked marks, acknowledgements and any override made so far.
     #[serde(default, skip_serializing_if = "Attestations::is_empty")]
     pub attestations: Attestations,
+    /// The session that writes this draft: while it runs, no other instance offers, restores or
+    /// deletes the draft. Absent in drafts of older versions (treated as left over).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<DraftOwner>,
+}
+
+/// The process that owns a draft: its computer, pid, the boot it runs in and when it started (so
+/// a reused pid is not taken for the owner). No patient data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftOwner {
+    pub host: String,
+    pub pid: u32,
+    #[serde(default)]
+    pub boot_id: Option<String>,
+    /// Clock ticks since boot when the process started (Linux /proc/PID/stat field 22).
+    #[serde(default)]
+    pub started: Option<u64>,
 }
 
 impl Draft {
@@ -302,6 +320,7 @@ impl Draft {
             answers: Map::new(),
             follow_up_of: None,
             attestations: Attestations::default(),
+            owner: None,
         }
     }
 

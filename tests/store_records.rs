@@ -110,7 +110,7 @@ fn a_save_based_on_an_old_revision_is_a_conflict_not_an_overwrite() {
 }
 
 #[test]
-fn drafts_save_load_discard_and_are_offered_only_when_newer_than_their_record() {
+fn drafts_save_load_discard_and_are_offered_when_they_differ_from_their_record() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let record = new_record(&store, Status::Completed);
@@ -118,24 +118,32 @@ fn drafts_save_load_discard_and_are_offered_only_when_newer_than_their_record() 
     let mut fresh = Draft::new(new_id(at(1)).unwrap(), None, None, at(1));
     fresh.answers.insert("pain.now".into(), json!("1x")); // half-typed: kept as typed
     store.save_draft(&fresh).unwrap();
-    let older = Draft::new(
-        new_id(at(0)).unwrap(),
+    // Holds exactly what its record holds: left over from a save that completed.
+    let mut same = Draft::new(new_id(at(0)).unwrap(), Some(record.id.clone()), Some(1), at(5));
+    same.answers = record.answers.clone();
+    store.save_draft(&same).unwrap();
+    // Differs from its record: offered, whatever the clocks say (saved "before" the record here).
+    let mut changed = Draft::new(
+        new_id(at(3)).unwrap(),
         Some(record.id.clone()),
         Some(1),
         Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
     );
-    store.save_draft(&older).unwrap();
-    let newer = Draft::new(new_id(at(3)).unwrap(), Some(record.id.clone()), Some(1), at(3));
-    store.save_draft(&newer).unwrap();
+    changed.answers = record.answers.clone();
+    changed.answers.insert("pain.now".into(), json!(7));
+    store.save_draft(&changed).unwrap();
 
     assert_eq!(store.load_draft(&fresh.id).unwrap(), fresh);
     let offered: Vec<String> = store.recoverable_drafts(content()).unwrap().into_iter().map(|d| d.id).collect();
     assert_eq!(
         offered,
-        vec![newer.id.clone(), fresh.id.clone()],
-        "newest first; the older-than-record draft is not offered"
+        vec![fresh.id.clone(), changed.id.clone()],
+        "newest first; the already-saved one is not offered"
     );
-    assert!(store.load_draft(&older.id).is_ok(), "but it is never auto-discarded");
+    assert!(
+        matches!(store.load_draft(&same.id), Err(StoreError::NotFound(_))),
+        "a draft its record already holds is removed quietly"
+    );
 
     store.discard_draft(&fresh.id).unwrap();
     assert!(matches!(store.load_draft(&fresh.id), Err(StoreError::NotFound(_))));

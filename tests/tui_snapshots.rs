@@ -127,6 +127,7 @@ fn recovery() -> App {
         record_id: None,
         patient: patient.map(str::to_owned),
         saved_at: Utc.with_ymd_and_hms(2026, 11, 22, 9, minute, 0).single().expect("a time"),
+        other_host: None,
     };
     app.drafts = vec![draft(1, Some("Margaret Ellis"), 12), draft(2, None, 3)];
     app.overlay = Some(Overlay::Recovery { draft: 0, button: 0 });

@@ -173,6 +173,10 @@ pub enum Problem {
     TooLong,
     /// A multi item's `none` option ("none of these") given together with another option.
     NoneWithOthers,
+    /// A control character (ESC, NUL, …) in a text answer; newline and tab only in multi-line items.
+    ControlCharacter {
+        multiline: bool,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -194,6 +198,13 @@ impl fmt::Display for Problem {
                     "gives `none` (none of these) together with another option: give either `none` or the options"
                 )
             }
+            Problem::ControlCharacter { multiline: true } => write!(
+                f,
+                "holds a control character (only line breaks and tabs are allowed in this text; remove the others)"
+            ),
+            Problem::ControlCharacter { multiline: false } => {
+                write!(f, "holds a control character or a line break (this is a one-line text; remove them)")
+            }
         }
     }
 }
@@ -207,19 +218,47 @@ pub struct AnswerError {
 
 impl fmt::Display for AnswerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "item {}: {}", self.item, self.problem)
+        if self.item.starts_with('"') || looks_like_item_id(&self.item) {
+            write!(f, "item {}: {}", self.item, self.problem)
+        } else {
+            write!(f, "{}: {}", self.item, self.problem)
+        }
     }
 }
 
-/// An unknown key is shown so a typo can be found, but shortened and with control characters
-/// escaped, so that a stray value pasted as a key cannot fill a screen or a log.
-fn printable_key(key: &str) -> String {
-    const MAX: usize = 60;
-    let mut shown: String = key.chars().take(MAX).flat_map(char::escape_default).collect();
-    if key.chars().count() > MAX {
-        shown.push('…');
+/// An unknown key is echoed only when it has the shape of an item id (short, lowercase ASCII
+/// letters and digits, dots and underscores), so a typo can be found; anything else may be patient
+/// data pasted into the wrong place, and is named by its position in the file instead.
+fn printable_key(key: &str, position: usize) -> String {
+    if looks_like_item_id(key) { format!("\"{key}\"") } else { format!("an unknown item (key {position} in the file)") }
+}
+
+/// The shape of an item id: `screen.open_wound.regions`.
+pub fn looks_like_item_id(key: &str) -> bool {
+    (1..=48).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+        && key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+}
+
+/// Whether a text answer holds a control character it may not: see [`is_refused_control`]; in
+/// a multi-line text a carriage return is accepted only as part of a CRLF line break (files
+/// written on Windows), never alone (it would move a terminal's cursor back over the line).
+pub fn has_refused_control(text: &str, multiline: bool) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = multiline && c == '\r' && chars.peek() == Some(&'\n');
+        if !crlf && is_refused_control(c, multiline) {
+            return true;
+        }
     }
-    format!("\"{shown}\"")
+    false
+}
+
+/// A control character that must not be stored in a text answer: every C0 control (newline and
+/// tab only where `multiline`), DEL and the C1 controls (a terminal may act on any of them).
+pub fn is_refused_control(c: char, multiline: bool) -> bool {
+    let allowed = multiline && (c == '\n' || c == '\t');
+    !allowed && (c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c))
 }
 
 /// Read an answers object. `default_visit` is the visit date when `visit.date` is not answered
@@ -246,9 +285,9 @@ pub fn parse_answers(
     if let Some(visit_id) = visit_item {
         answers.set(visit_id, Some(Value::Date(visit_date)));
     }
-    for (key, json) in object {
+    for (position, (key, json)) in object.iter().enumerate() {
         let Some(id) = questionnaire.id(key) else {
-            errors.push(AnswerError { item: printable_key(key), problem: Problem::UnknownItem });
+            errors.push(AnswerError { item: printable_key(key, position + 1), problem: Problem::UnknownItem });
             continue;
         };
         if Some(id) == visit_item || json.is_null() {
@@ -296,6 +335,9 @@ pub fn parse_value(
             let text = json.as_str().ok_or(wrong)?;
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(Problem::TooLong);
+            }
+            if has_refused_control(text, item.multiline) {
+                return Err(Problem::ControlCharacter { multiline: item.multiline });
             }
             Ok(Value::Text(text.to_owned()))
         }

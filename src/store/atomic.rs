@@ -3,9 +3,7 @@
 //! nothing is reported saved, and a failure leaves the previous file as it was.
 
 use super::{StoreError, io_words};
-use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Temporary files start with this, so a sweep finds exactly them.
@@ -28,7 +26,8 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreErr
 
 fn write_then_rename(temp_path: &Path, final_path: &Path, dir: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let not_saved = |e: std::io::Error| StoreError::NotSaved(io_words(&e));
-    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(temp_path).map_err(not_saved)?;
+    // O_CREAT|O_EXCL|O_NOFOLLOW: a planted link or file at the temporary name is never written through.
+    let mut file = super::files::create_new(temp_path, false).map_err(not_saved)?;
     file.write_all(bytes).map_err(not_saved)?;
     // One fsync per descriptor: after a failed fsync the kernel may have dropped the dirty pages,
     // and a retry could report success for data that never reached the disk.
@@ -40,7 +39,7 @@ fn write_then_rename(temp_path: &Path, final_path: &Path, dir: &Path, bytes: &[u
 
 /// Make a rename in `dir` durable.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
+    super::files::open_dir(dir)?.sync_all()
 }
 
 /// Remove temporary files a killed save left behind (their writer is no longer running). Best

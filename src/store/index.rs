@@ -3,10 +3,12 @@
 //! record files, which are always the truth. File times are coarse (a few milliseconds), so an
 //! entry whose time is not strictly older than the index file itself could hide a second save in
 //! the same tick: such "racy" entries are re-read, as git does with its index. It holds patient names, so it is kept with the records
-//! (0600, in the records folder) and written atomically like them.
+//! (0600, in the records folder) and written atomically like them. It carries a CRC-32 like the
+//! records: an index that does not match is rebuilt from the files, and the rebuild is reported.
 
 use super::atomic::write_atomic;
-use super::{Store, StoreError, io_words};
+use super::files::{self, Refused};
+use super::{Store, StoreError, checksum, io_words};
 use crate::content::Content;
 use crate::record::{Decoded, Record};
 use crate::report::VerdictReport;
@@ -94,24 +96,56 @@ struct IndexFile {
     entries: BTreeMap<String, Indexed>,
 }
 
-/// The index and its file's modification time (None when there is no usable index).
-fn read_index(store: &Store) -> (IndexFile, Option<i128>) {
+/// What was wrong with the index file, reported when it is rebuilt.
+pub(super) type IndexProblem = Option<String>;
+
+/// The index and its file's modification time (None when there is no usable index), and what was
+/// wrong with it when there was one that could not be used.
+fn read_index(store: &Store) -> (IndexFile, Option<i128>, IndexProblem) {
     let path = store.records_dir().join(INDEX_FILE);
-    let Ok(file) = std::fs::File::open(&path) else { return Default::default() };
+    let file = match files::open_existing(&path, false) {
+        Ok(file) => file,
+        Err(Refused::NotFound) => return (IndexFile::default(), None, None),
+        Err(refused) if refused.quarantine() => {
+            let moved = store.quarantine(&path, refused.category()).map(|to| to.display().to_string());
+            let problem = format!(
+                "records/{INDEX_FILE} was refused ({}){}; the list was rebuilt from the record files",
+                refused.describe(),
+                moved.map(|to| format!(" and moved to {to}")).unwrap_or_default()
+            );
+            return (IndexFile::default(), None, Some(problem));
+        }
+        Err(_) => return (IndexFile::default(), None, None),
+    };
     let written = file.metadata().ok().map(|m| file_stamp(&m).mtime_ns);
     let mut bytes = Vec::new();
-    if std::io::Read::read_to_end(&mut &file, &mut bytes).is_err() {
-        return Default::default();
+    if std::io::Read::read_to_end(&mut std::io::Read::take(&file, files::MAX_FILE_BYTES), &mut bytes).is_err() {
+        return (IndexFile::default(), None, None);
     }
-    match serde_json::from_slice::<IndexFile>(&bytes) {
-        Ok(index) if index.format == INDEX_FORMAT => (index, written),
-        _ => Default::default(),
+    let damaged = |why: &str| {
+        (
+            IndexFile::default(),
+            None,
+            Some(format!("records/{INDEX_FILE} {why}; the list was rebuilt from the record files")),
+        )
+    };
+    let Ok(Json::Object(body)) = serde_json::from_slice::<Json>(&bytes) else {
+        return damaged("is damaged (not valid JSON)");
+    };
+    let body = match checksum::verify(body) {
+        Ok(body) => body,
+        Err(_) => return damaged("does not match its checksum (changed outside physio-intake, or damaged)"),
+    };
+    match serde_json::from_value::<IndexFile>(Json::Object(body)) {
+        Ok(index) if index.format == INDEX_FORMAT => (index, written, None),
+        _ => damaged("is not an index this version can read"),
     }
 }
 
 fn write_index(store: &Store, entries: BTreeMap<String, Indexed>) {
     let index = IndexFile { format: INDEX_FORMAT.to_owned(), entries };
-    if let Ok(bytes) = serde_json::to_vec(&index) {
+    let Ok(Json::Object(body)) = serde_json::to_value(&index) else { return };
+    if let Ok(bytes) = serde_json::to_vec(&Json::Object(checksum::seal(body))) {
         // A cache: if it cannot be written, the next list rebuilds it.
         let _ = write_atomic(&store.records_dir(), INDEX_FILE, &bytes);
     }
@@ -143,20 +177,22 @@ impl Indexed {
 
 /// After a save: update the record's index entry, so the next `list` need not read the file.
 pub(super) fn note_saved(store: &Store, record: &Record) {
-    let Ok(metadata) = std::fs::metadata(store.record_path(&record.id)) else { return };
+    let Ok(metadata) = std::fs::symlink_metadata(store.record_path(&record.id)) else { return };
     let Stamp { size, mtime_ns, inode } = file_stamp(&metadata);
-    let (mut index, _) = read_index(store);
+    let (mut index, _, _) = read_index(store);
     index.entries.insert(record.id.clone(), Indexed { size, mtime_ns, inode, entry: ListEntry::of(record) });
     write_index(store, index.entries);
 }
 
-/// Bring the index up to date with the record files and return its entries, newest visit first.
-/// Files that changed are read through the full load pipeline; those that fail are quarantined.
-pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>, StoreError> {
+/// Bring the index up to date with the record files and return its entries, newest visit first,
+/// and what was wrong with the index if it had to be rebuilt. Files that changed are read through
+/// the full load pipeline; those that fail are quarantined, and so is anything in the records
+/// folder that is not a plain file of ours (never followed, never read).
+pub(super) fn refresh(store: &Store, content: &Content) -> Result<(Vec<ListEntry>, IndexProblem), StoreError> {
     let dir = store.records_dir();
     let entries = std::fs::read_dir(&dir)
         .map_err(|e| StoreError::Io(format!("the records folder cannot be read: {}", io_words(&e))))?;
-    let (IndexFile { entries: old, .. }, index_written) = read_index(store);
+    let (IndexFile { entries: old, .. }, index_written, problem) = read_index(store);
     let mut fresh = BTreeMap::new();
     let mut changed = false;
     for entry in entries.flatten() {
@@ -165,15 +201,24 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
         if !super::is_valid_id(id) {
             continue;
         }
-        let Ok(metadata) = entry.metadata() else { continue };
+        let Ok(metadata) = entry.metadata() else { continue }; // lstat: a link is not followed
+        if !metadata.file_type().is_file() {
+            changed = true;
+            let _ = store.quarantine(&entry.path(), files::NOT_A_FILE);
+            continue;
+        }
         let stamp = file_stamp(&metadata);
         if let Some(known) = old.get(id).filter(|known| known.describes(&stamp, index_written)) {
             fresh.insert(id.to_owned(), known.clone());
             continue;
         }
         changed = true;
-        let bytes = match std::fs::read(entry.path()) {
+        let bytes = match files::read_private(&entry.path()) {
             Ok(bytes) => bytes,
+            Err(refused) if refused.quarantine() => {
+                let _ = store.quarantine(&entry.path(), refused.category());
+                continue;
+            }
             Err(_) => continue, // removed or unreadable just now: it is listed again next time
         };
         let listed = match crate::record::decode(&bytes, Some(id), content) {
@@ -188,10 +233,10 @@ pub(super) fn refresh(store: &Store, content: &Content) -> Result<Vec<ListEntry>
         let Stamp { size, mtime_ns, inode } = stamp;
         fresh.insert(id.to_owned(), Indexed { size, mtime_ns, inode, entry: listed });
     }
-    if changed || fresh.len() != old.len() {
+    if changed || fresh.len() != old.len() || problem.is_some() {
         write_index(store, fresh.clone());
     }
     let mut listed: Vec<ListEntry> = fresh.into_values().map(|i| i.entry).collect();
     listed.sort_by(|a, b| b.visit_date.cmp(&a.visit_date).then_with(|| b.updated_at.cmp(&a.updated_at)));
-    Ok(listed)
+    Ok((listed, problem))
 }

@@ -2,12 +2,12 @@
 //! the record's inode, so a lock on the record itself would protect nothing). The lock file says
 //! who holds it and since when, for the read-only banner of a second instance.
 
+use super::files::{self, Refused};
 use super::{StoreError, io_words};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Who holds a lock. No patient data: a user name, a machine name, a process id and a time.
@@ -22,10 +22,7 @@ pub struct Holder {
 impl Holder {
     pub fn this_process(now: DateTime<Utc>) -> Holder {
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .or_else(|_| std::env::var("HOSTNAME"))
-            .map(|h| h.trim().to_owned())
-            .unwrap_or_else(|_| "this computer".into());
+        let host = super::os::host_name();
         Holder { user, host, pid: std::process::id(), since: now }
     }
 
@@ -53,10 +50,37 @@ pub enum LockOutcome {
     HeldBy(Option<Holder>),
 }
 
+/// Open the lock file, or create it (O_CREAT|O_EXCL|O_NOFOLLOW): a symbolic link, FIFO or any
+/// other thing planted at its name is refused, never followed or written through.
+pub fn open_lock_file(path: &Path) -> Result<File, Refused> {
+    for _ in 0..3 {
+        match files::open_existing(path, true) {
+            Err(Refused::NotFound) => {}
+            other => return other,
+        }
+        match files::create_new(path, true) {
+            Ok(file) => return Ok(file),
+            // Another instance created it just now: open that one.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Refused::Io(e)),
+        }
+    }
+    Err(Refused::NotAFile("changing while it was being opened"))
+}
+
 pub fn acquire(path: &Path, holder: &Holder) -> Result<LockOutcome, StoreError> {
     let io = |e: std::io::Error| StoreError::Io(format!("cannot lock the record: {}", io_words(&e)));
-    let mut file =
-        OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path).map_err(io)?;
+    let mut file = match open_lock_file(path) {
+        Ok(file) => file,
+        Err(Refused::Io(e)) => return Err(io(e)),
+        Err(refused) => {
+            return Err(StoreError::Io(format!(
+                "cannot lock the record: {} was refused ({})",
+                path.display(),
+                refused.describe()
+            )));
+        }
+    };
     match file.try_lock() {
         Ok(()) => {
             let text = serde_json::to_vec(holder).unwrap_or_default();
@@ -67,7 +91,11 @@ pub fn acquire(path: &Path, holder: &Holder) -> Result<LockOutcome, StoreError> 
         }
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut text = String::new();
-            let holder = file.read_to_string(&mut text).ok().and_then(|_| serde_json::from_str(&text).ok());
+            let holder = (&mut file)
+                .take(64 * 1024)
+                .read_to_string(&mut text)
+                .ok()
+                .and_then(|_| serde_json::from_str(&text).ok());
             Ok(LockOutcome::HeldBy(holder))
         }
         Err(std::fs::TryLockError::Error(e)) => Err(io(e)),

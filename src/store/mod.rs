@@ -5,18 +5,23 @@
 //! ```text
 //! records/<id>.json            the current revision of each record
 //! records/<id>.lock            held while a record is open for editing (who and since when)
-//! records/index.json           a cache for `list`, rebuilt from the files when stale
+//! records/index.json           a cache for `list` with a CRC-32, rebuilt from the files when
+//!                              stale or when the checksum does not match
 //! records/history/<id>.r<N>.json  earlier revisions of amended records, never rewritten
-//! drafts/<id>.json             the form as it was being typed
-//! quarantine/                  files that failed to load, moved aside, never deleted
+//! drafts/<id>.json             the form as it was being typed, with its owner (host, pid, start)
+//! quarantine/                  files that failed to load, moved aside, never deleted (links,
+//!                              FIFOs and devices too, as `not_a_file`: never followed or read)
 //! practice/                    practice attempts, apart from patient records
 //! ```
 
 pub mod atomic;
+pub mod checksum;
 pub mod drafts;
+pub mod files;
 pub mod index;
 pub mod input;
 pub mod lock;
+pub mod os;
 pub mod practice;
 pub mod records;
 
@@ -86,6 +91,17 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    /// The reason alone, for a message that already says what was not saved (so the status line
+    /// reads "Draft not saved: the disk is full", not "Draft not saved: not saved: …").
+    pub fn reason(&self) -> String {
+        match self {
+            StoreError::NotSaved(why) | StoreError::Io(why) => why.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Plain words for an I/O failure, without the OS message (which may quote a path we did not choose).
 pub fn io_words(error: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
@@ -122,21 +138,121 @@ pub fn make_private_dir(path: &Path) -> Result<(), StoreError> {
         .map_err(|e| StoreError::DataDir(format!("{} ({})", path.display(), io_words(&e))))
 }
 
+/// A path for a shell command line, quoted when it needs to be.
+fn shell_quoted(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b)) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// What a folder of the data folder is like, as OpenSSH judges a key file: `Ok(None)` fine,
+/// `Ok(Some(warning))` readable by others, `Err` refused (with the one command that fixes it).
+/// `top` is the data folder itself, which may be a symbolic link to a folder; the folders inside
+/// may not.
+fn judge_dir(path: &Path, top: bool) -> Result<Option<String>, StoreError> {
+    use std::os::unix::fs::MetadataExt;
+    let shown = path.display();
+    let quoted = shell_quoted(path);
+    let refuse = |problem: String, fix: String| {
+        Err(StoreError::DataDir(format!("{shown} {problem}; nothing was read or written. Fix it with: {fix}")))
+    };
+    let linked =
+        std::fs::symlink_metadata(path).map_err(|e| StoreError::DataDir(format!("{shown} ({})", io_words(&e))))?;
+    let metadata = if linked.file_type().is_symlink() {
+        if !top {
+            return refuse(
+                "is a symbolic link, not a plain folder".into(),
+                format!("rm {quoted}   (removes the link only; the next start makes the folder)"),
+            );
+        }
+        match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(_) => {
+                let target = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+                return refuse(
+                    format!("is a symbolic link to {target}, which does not exist"),
+                    format!("mkdir -m 700 {}   (or remove the link: rm {quoted})", shell_quoted(Path::new(&target))),
+                );
+            }
+        }
+    } else {
+        linked
+    };
+    if !metadata.is_dir() {
+        return refuse("is not a folder".into(), format!("mv {quoted} {quoted}.moved-aside"));
+    }
+    let me = os::euid();
+    if metadata.uid() != me {
+        return refuse(
+            format!("is owned by another user (uid {}, you are uid {me})", metadata.uid()),
+            format!("sudo chown {me} {quoted}"),
+        );
+    }
+    let mode = metadata.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return refuse(
+            format!("can be changed by other users (mode {mode:04o}: group- or world-writable)"),
+            format!("chmod 700 {quoted}"),
+        );
+    }
+    if mode & 0o044 != 0 {
+        return Ok(Some(format!(
+            "{shown} can be read by other users (mode {mode:04o}); patient data should be private. Fix it with: chmod 700 {quoted}"
+        )));
+    }
+    Ok(None)
+}
+
 /// An opened data directory.
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// Things that are not refused but should be fixed (a folder others can read), for the
+    /// command to show.
+    pub warnings: Vec<String>,
 }
 
 impl Store {
     /// Open (creating if needed) the data directory, and sweep temporary files that a killed save
     /// left behind: each is a plaintext copy of a record that must not linger.
+    ///
+    /// Refused, before anything is read or written: a data folder (or a folder in it) that others
+    /// can change, that another user owns, or that is not a plain folder.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        let store = Store { root: root.to_path_buf() };
-        for dir in
-            [store.records_dir(), store.history_dir(), store.drafts_dir(), store.quarantine_dir(), store.practice_dir()]
-        {
-            make_private_dir(&dir)?;
+        let mut store = Store { root: root.to_path_buf(), warnings: Vec::new() };
+        let inside = [
+            store.records_dir(),
+            store.history_dir(),
+            store.drafts_dir(),
+            store.quarantine_dir(),
+            store.practice_dir(),
+        ];
+        // First judge everything that exists; only then create or change anything.
+        let mut readable = Vec::new();
+        match std::fs::symlink_metadata(root) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            _ => {
+                if let Some(warning) = judge_dir(root, true)? {
+                    store.warnings.push(warning);
+                }
+                for dir in &inside {
+                    if std::fs::symlink_metadata(dir).is_ok() && judge_dir(dir, false)?.is_some() {
+                        readable.push(dir.clone());
+                    }
+                }
+            }
+        }
+        for dir in &inside {
+            make_private_dir(dir)?;
+            judge_dir(dir, false)?;
+        }
+        // The folders inside are ours (this program makes them): tighten them.
+        for dir in readable {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
         }
         for dir in [store.records_dir(), store.history_dir(), store.drafts_dir(), store.practice_dir()] {
             atomic::sweep_temporary_files(&dir);

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 pub struct UnreadableAttempt {
     /// The file name inside practice/ (an opaque id).
     pub file: String,
-    /// `io`, `not_json`, `wrong_format`, `too_new` or `invalid`.
+    /// `io`, `not_json`, `wrong_format`, `too_new`, `invalid` or `not_a_file`.
     pub problem: &'static str,
 }
 
@@ -64,7 +64,12 @@ impl Store {
 }
 
 fn read_attempt(path: &std::path::Path, id: &str) -> Result<Attempt, &'static str> {
-    let bytes = std::fs::read(path).map_err(|_| "io")?;
+    // Never through a link, FIFO or device, never another user's file, never more than 16 MiB.
+    let bytes = super::files::read_private(path).map_err(|refused| match refused {
+        super::files::Refused::NotAFile(_) | super::files::Refused::Foreign => super::files::NOT_A_FILE,
+        super::files::Refused::TooLarge => "invalid",
+        _ => "io",
+    })?;
     let value: Json = serde_json::from_slice(&bytes).map_err(|_| "not_json")?;
     if value.get("format").and_then(Json::as_str) != Some(ATTEMPT_FORMAT) {
         return Err("wrong_format");

@@ -1,6 +1,7 @@
 //! Saving, loading, amending and listing assessment records.
 
 use super::atomic::write_atomic;
+use super::files::{self, Refused};
 use super::index::{self, ListEntry};
 use super::lock::{self, Holder, LockOutcome, RecordLock};
 use super::{Store, StoreError, io_words, is_valid_id};
@@ -14,13 +15,17 @@ use std::path::{Path, PathBuf};
 pub struct Listing {
     pub records: Vec<ListEntry>,
     pub quarantined: Vec<Quarantined>,
+    /// Set when the list index could not be trusted (checksum, damage, not a file) and was
+    /// rebuilt from the record files: what was wrong with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_rebuilt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quarantined {
     /// Where the file was moved to.
     pub file: PathBuf,
-    /// `truncated`, `not_json`, `wrong_format`, `too_new`, `invalid` or `io`.
+    /// `truncated`, `not_json`, `wrong_format`, `too_new`, `invalid`, `io` or `not_a_file`.
     pub problem: String,
 }
 
@@ -47,7 +52,7 @@ impl Store {
     /// Save a new record (revision 1). Its id is new, so nothing is overwritten.
     pub fn create(&self, record: &Record) -> Result<(), StoreError> {
         Self::check_id(&record.id)?;
-        if self.record_path(&record.id).exists() {
+        if std::fs::symlink_metadata(self.record_path(&record.id)).is_ok() {
             return Err(StoreError::NotSaved(format!("a record with id {} already exists", record.id)));
         }
         let bytes = record.to_bytes().map_err(|p| StoreError::NotSaved(p.describe()))?;
@@ -59,10 +64,17 @@ impl Store {
     /// Open a record for editing: take its lock, or say who holds it.
     pub fn edit(&self, id: &str, holder: &Holder) -> Result<Result<Editing, Option<Holder>>, StoreError> {
         Self::check_id(id)?;
-        if !self.record_path(id).exists() {
+        if std::fs::symlink_metadata(self.record_path(id)).is_err() {
             return Err(StoreError::NotFound(id.to_owned()));
         }
-        Ok(match lock::acquire(&self.lock_path(id), holder)? {
+        // A link, FIFO or anything else planted at the lock's name is moved aside, never followed.
+        let lock_path = self.lock_path(id);
+        if let Err(refused) = files::open_existing(&lock_path, false)
+            && refused.quarantine()
+        {
+            self.quarantine(&lock_path, refused.category())?;
+        }
+        Ok(match lock::acquire(&lock_path, holder)? {
             LockOutcome::Acquired(lock) => Ok(Editing { id: id.to_owned(), _lock: lock }),
             LockOutcome::HeldBy(holder) => Err(holder),
         })
@@ -76,7 +88,12 @@ impl Store {
             return Err(StoreError::NotSaved("the record being saved is not the one opened".into()));
         }
         let path = self.record_path(&record.id);
-        let on_disk_bytes = std::fs::read(&path).map_err(|e| StoreError::NotSaved(io_words(&e)))?;
+        let on_disk_bytes = match files::read_private(&path) {
+            Ok(bytes) => bytes,
+            Err(Refused::Io(e)) => return Err(StoreError::NotSaved(io_words(&e))),
+            Err(Refused::NotFound) => return Err(StoreError::NotSaved("the record file is missing".into())),
+            Err(refused) => return Err(self.quarantine_refused(&record.id, &path, &refused)),
+        };
         let on_disk = match crate::record::decode(&on_disk_bytes, Some(&record.id), content) {
             Ok(Decoded::Current(on_disk)) => on_disk,
             Ok(Decoded::Newer { .. }) => return Err(StoreError::ReadOnly(record.id.clone())),
@@ -107,10 +124,11 @@ impl Store {
     pub fn load(&self, id: &str, content: &Content) -> Result<Decoded, StoreError> {
         Self::check_id(id)?;
         let path = self.record_path(id);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match files::read_private(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::NotFound(id.to_owned())),
-            Err(e) => return Err(StoreError::Io(format!("record {id} cannot be read: {}", io_words(&e)))),
+            Err(Refused::NotFound) => return Err(self.not_found(id)),
+            Err(Refused::Io(e)) => return Err(StoreError::Io(format!("record {id} cannot be read: {}", io_words(&e)))),
+            Err(refused) => return Err(self.quarantine_refused(id, &path, &refused)),
         };
         crate::record::decode(&bytes, Some(id), content).map_err(|problem| self.quarantine_record(id, &path, problem))
     }
@@ -130,7 +148,11 @@ impl Store {
             if !name.starts_with(&prefix) || !name.ends_with(".json") {
                 continue;
             }
-            let bytes = std::fs::read(entry.path()).map_err(|e| StoreError::Io(io_words(&e)))?;
+            let bytes = match files::read_private(&entry.path()) {
+                Ok(bytes) => bytes,
+                Err(Refused::Io(e)) => return Err(StoreError::Io(io_words(&e))),
+                Err(_) => continue, // not a plain file of ours: never read
+            };
             if let Ok(Decoded::Current(record)) = crate::record::decode(&bytes, Some(id), content) {
                 revisions.push(*record);
             }
@@ -153,18 +175,63 @@ impl Store {
         }
     }
 
+    /// A file refused before it was read (a link, FIFO, device, folder, another user's file, too
+    /// large): moved to quarantine as it is, never followed, read or deleted.
+    pub(crate) fn quarantine_refused(&self, id: &str, path: &Path, refused: &Refused) -> StoreError {
+        match self.quarantine(path, refused.category()) {
+            Ok(moved_to) => StoreError::Quarantined {
+                id: id.to_owned(),
+                moved_to,
+                category: refused.category(),
+                detail: refused.describe(),
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// A record that is not in records/: if an earlier check moved it to quarantine, say where
+    /// and why instead of "no record".
+    fn not_found(&self, id: &str) -> StoreError {
+        let wanted = format!("{id}.json");
+        let found = self.quarantined().into_iter().rev().find(|q| {
+            let name = q.file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.split_once("--").is_some_and(|(_, rest)| {
+                rest == wanted || rest.strip_prefix(&wanted).is_some_and(|n| n.starts_with('.'))
+            })
+        });
+        match found {
+            Some(q) => StoreError::Quarantined {
+                id: id.to_owned(),
+                category: category_name(&q.problem),
+                detail: "an earlier check found it damaged or not a plain file".into(),
+                moved_to: q.file,
+            },
+            None => StoreError::NotFound(id.to_owned()),
+        }
+    }
+
     pub(crate) fn quarantine(&self, path: &Path, category: &str) -> Result<PathBuf, StoreError> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
         let dir = self.quarantine_dir();
         let mut target = dir.join(format!("{category}--{name}"));
         let mut n = 2;
-        while target.exists() {
-            target = dir.join(format!("{category}--{name}.{n}"));
-            n += 1;
+        loop {
+            // Never replaces what is already in quarantine, never follows a link (it moves the link).
+            match files::rename_no_replace(path, &target) {
+                Ok(()) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => {
+                    target = dir.join(format!("{category}--{name}.{n}"));
+                    n += 1;
+                }
+                Err(e) => {
+                    return Err(StoreError::Io(format!(
+                        "{} could not be moved to quarantine: {}",
+                        path.display(),
+                        io_words(&e)
+                    )));
+                }
+            }
         }
-        std::fs::rename(path, &target).map_err(|e| {
-            StoreError::Io(format!("{} could not be moved to quarantine: {}", path.display(), io_words(&e)))
-        })?;
         let _ = super::atomic::sync_dir(&dir);
         let _ = super::atomic::sync_dir(path.parent().unwrap_or(&dir));
         Ok(target)
@@ -188,7 +255,15 @@ impl Store {
     /// Every record, newest visit first, and what is in quarantine. Uses the index for records
     /// whose file has not changed since it was indexed; the files are the truth.
     pub fn list(&self, content: &Content) -> Result<Listing, StoreError> {
-        let records = index::refresh(self, content)?;
-        Ok(Listing { records, quarantined: self.quarantined() })
+        let (records, index_rebuilt) = index::refresh(self, content)?;
+        Ok(Listing { records, quarantined: self.quarantined(), index_rebuilt })
     }
+}
+
+/// The static name of a quarantine category read back from a file name.
+fn category_name(found: &str) -> &'static str {
+    ["truncated", "not_json", "wrong_format", "too_new", "invalid", "io", files::NOT_A_FILE]
+        .into_iter()
+        .find(|c| *c == found)
+        .unwrap_or("io")
 }

@@ -22,8 +22,9 @@ pub const COMPLETED_BANNER: &str = "completed · F5 amend (who, why) · F6 follo
 
 /// A draft is saved this long after the last change...
 pub const AUTOSAVE_AFTER_IDLE: Duration = Duration::milliseconds(1000);
-/// ...and at least this often while typing goes on.
-pub const AUTOSAVE_AT_MOST_EVERY: Duration = Duration::milliseconds(5000);
+/// ...and never later than this after the first change not yet in a draft, typing or not (the
+/// README promises two seconds; this leaves room for the save itself).
+pub const AUTOSAVE_AT_MOST_EVERY: Duration = Duration::milliseconds(1500);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -485,7 +486,9 @@ impl App {
         let record = match &session.record {
             None => {
                 let status = if complete { Status::Completed } else { Status::InProgress };
-                let mut record = Record::new(content, (self.new_id)(), answers, status, self.now);
+                // The record takes its draft's id, so a draft left by a kill right after the save
+                // is recognised as this record's, never saved again as a second one.
+                let mut record = Record::new(content, session.draft_id.clone(), answers, status, self.now);
                 record.follow_up_of = session.previous.as_ref().map(|p| p.record_id.clone());
                 record
             }
@@ -800,7 +803,9 @@ fn on_home_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
             }
             Some(HomeEntry::Draft(i)) => {
                 if let Some(draft) = app.drafts.get(*i) {
-                    return vec![Effect::OpenDraft(draft.id.clone(), false)];
+                    // Another computer's draft opens read-only: taking it over is the recovery
+                    // dialog's explicit choice.
+                    return vec![Effect::OpenDraft(draft.id.clone(), draft.other_host.is_some())];
                 }
             }
             Some(HomeEntry::Records) => return vec![Effect::ListRecords],

@@ -76,6 +76,9 @@ fn run_mode(
     let ending = runner.run(&mut app, theme, &mut term, &wakes);
     // Leave nothing with patient data on the normal screen: the alternate screen is discarded.
     terminal::restore();
+    if let Some(warning) = runner.unsaved_warning() {
+        eprintln!("physio-intake: {warning}");
+    }
     match ending {
         Ending::Quit => 0,
         Ending::Signal(signal) => 128 + signal,

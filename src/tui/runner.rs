@@ -39,11 +39,16 @@ pub struct Runner {
     pub store: Store,
     /// The lock of the record being edited, held from its first save until the app ends.
     editing: Option<Editing>,
+    /// The draft of the open intake, removed as soon as its record is durable.
+    session_draft: Option<String>,
+    /// Why the last draft save failed, while it has not succeeded since: said on the way out, so
+    /// a signal on a full disk never ends the app silently with work unsaved.
+    pub draft_problem: Option<String>,
 }
 
 impl Runner {
     pub fn new(store: Store) -> Runner {
-        Runner { store, editing: None }
+        Runner { store, editing: None, session_draft: None, draft_problem: None }
     }
 
     /// Messages to start with: drafts to offer for recovery.
@@ -68,30 +73,45 @@ impl Runner {
         let _ = terminal.draw(|frame| view(app, theme, frame));
         loop {
             app.now = Utc::now();
-            let timeout = app
-                .autosave_due()
-                .map(|due| (due - app.now).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(Duration::from_secs(3600));
-            let msg = match wakes.recv_timeout(timeout) {
-                Ok(Wake::Input(Event::Key(key))) => Msg::Key(key),
-                Ok(Wake::Input(Event::Paste(text))) => Msg::Paste(text),
-                Ok(Wake::Input(Event::Resize(_, _))) => Msg::Tick,
-                Ok(Wake::Input(_)) => continue,
-                Ok(Wake::Signal(signal)) => {
-                    self.flush_draft(app);
-                    return Ending::Signal(signal);
+            let due = app.autosave_due();
+            let msg = if due.is_some_and(|due| due <= app.now) {
+                // Due now: save before reading more input, so continuous typing (input always
+                // waiting) never puts the autosave off.
+                Msg::Tick
+            } else {
+                let timeout = due
+                    .map(|due| (due - app.now).to_std().unwrap_or(Duration::ZERO))
+                    .unwrap_or(Duration::from_secs(3600));
+                match wakes.recv_timeout(timeout) {
+                    Ok(Wake::Input(Event::Key(key))) => Msg::Key(key),
+                    Ok(Wake::Input(Event::Paste(text))) => Msg::Paste(without_controls(&text)),
+                    Ok(Wake::Input(Event::Resize(_, _))) => Msg::Tick,
+                    Ok(Wake::Input(_)) => continue,
+                    Ok(Wake::Signal(signal)) => {
+                        self.flush_draft(app);
+                        return Ending::Signal(signal);
+                    }
+                    Ok(Wake::TerminalLost) | Err(RecvTimeoutError::Disconnected) => {
+                        self.flush_draft(app);
+                        return Ending::TerminalLost;
+                    }
+                    Err(RecvTimeoutError::Timeout) => Msg::Tick,
                 }
-                Ok(Wake::TerminalLost) | Err(RecvTimeoutError::Disconnected) => {
-                    self.flush_draft(app);
-                    return Ending::TerminalLost;
-                }
-                Err(RecvTimeoutError::Timeout) => Msg::Tick,
             };
             app.now = Utc::now();
             let mut pending = update(app, msg);
             while !pending.is_empty() {
                 let mut next = Vec::new();
                 for effect in pending {
+                    self.session_draft = app.session.as_ref().map(|s| s.draft_id.clone());
+                    if let Effect::DiscardDraft(id) = &effect
+                        && let Some(session) = app.session.as_mut()
+                        && &session.draft_id == id
+                    {
+                        // The clinician threw this intake's draft away: nothing is pending any
+                        // more, so the flush on the way out must not write it again.
+                        session.draft_pending = None;
+                    }
                     if effect == Effect::Quit {
                         self.flush_draft(app);
                         let _ = terminal.draw(|frame| view(app, theme, frame));
@@ -118,10 +138,23 @@ impl Runner {
         }
     }
 
+    /// What to tell the clinician after the app ended, if the last draft was not saved.
+    pub fn unsaved_warning(&self) -> Option<String> {
+        self.draft_problem.as_ref().map(|why| {
+            format!("the latest changes were NOT saved as a draft ({why}); what was typed since the last saved draft is lost")
+        })
+    }
+
     /// Do one effect; the answer comes back as a message.
     pub fn carry_out(&mut self, content: &Content, effect: Effect) -> Option<Msg> {
         match effect {
-            Effect::SaveDraft(draft) => Some(Msg::DraftSaved(self.store.save_draft(&draft).map_err(|e| e.to_string()))),
+            Effect::SaveDraft(mut draft) => {
+                // The draft belongs to this session: no other instance offers, restores or deletes it.
+                draft.owner = Some(crate::store::os::this_process().clone());
+                let saved = self.store.save_draft(&draft).map_err(|e| e.reason());
+                self.draft_problem = saved.as_ref().err().cloned();
+                Some(Msg::DraftSaved(saved))
+            }
             Effect::DiscardDraft(id) => {
                 let _ = self.store.discard_draft(&id);
                 None
@@ -168,7 +201,18 @@ impl Runner {
     /// Load a draft with the record it edits (locked here, unless only viewed) and, for a
     /// follow-up, the visit it follows.
     fn open_draft(&mut self, content: &Content, id: &str, view_only: bool) -> Result<Box<OpenedDraft>, StoreError> {
-        let draft = self.store.load_draft(id)?;
+        // Restoring makes this session the draft's owner (refused while another window on this
+        // computer has it); viewing only reads it.
+        let mut draft = if view_only { self.store.load_draft(id)? } else { self.store.claim_draft(id)? };
+        if draft.record_id.is_none()
+            && let Some(record_id) = self.store.draft_record_id(&draft)
+        {
+            // A new intake's draft whose record was saved (the app was killed before the draft
+            // was removed): it edits that record, based on "before its first save", so saving it
+            // updates that record with the conflict check, never makes a second one.
+            draft.record_id = Some(record_id);
+            draft.base_revision = Some(0);
+        }
         let record = match &draft.record_id {
             Some(record_id) if view_only => match self.store.load(record_id, content)? {
                 Decoded::Current(record) => Some(OpenedRecord { record: *record, locked_by: None, previous: None }),
@@ -219,9 +263,18 @@ impl Runner {
         Ok(Box::new(OpenedRecord { record, locked_by, previous }))
     }
 
+    /// Remove the open intake's draft once its record is durable (record first, then draft: a
+    /// kill in between leaves a draft that recovery recognises as already saved).
+    fn discard_session_draft(&self) {
+        if let Some(id) = &self.session_draft {
+            let _ = self.store.discard_draft(id);
+        }
+    }
+
     fn save_record(&mut self, content: &Content, record: Record) -> Result<Record, StoreError> {
         if record.revision == 1 {
             self.store.create(&record)?;
+            self.discard_session_draft();
             // Hold the lock from now on, so a second instance opens it read-only.
             if let Ok(Ok(editing)) = self.store.edit(&record.id, &Holder::this_process(Utc::now())) {
                 self.editing = Some(editing);
@@ -240,6 +293,9 @@ impl Runner {
         };
         let result = self.store.save(&editing, &record, content);
         self.editing = Some(editing);
+        if result.is_ok() {
+            self.discard_session_draft();
+        }
         result.map(|()| record)
     }
 }
@@ -276,16 +332,45 @@ pub fn spawn_signal_thread(sender: std::sync::mpsc::Sender<Wake>) -> std::io::Re
 }
 
 /// crossterm 0.29 spins at full CPU once its tty is gone and its read never returns, so a
-/// separate thread checks that the terminal is still there (every 2 s: a file open, no busy
-/// loop) and wakes the loop to flush the draft and exit.
+/// separate thread watches the terminal and wakes the loop to flush the draft and exit. It waits
+/// in poll(2) for the hang-up (reported at once, even with SIGHUP ignored or blocked, and without
+/// a busy loop), and checks every 2 s that the terminal can still be opened.
 pub fn spawn_tty_watchdog(sender: std::sync::mpsc::Sender<Wake>) {
     std::thread::spawn(move || {
+        let tty = std::fs::File::open("/dev/tty").ok();
         loop {
-            std::thread::sleep(Duration::from_secs(2));
+            match &tty {
+                Some(tty) if hung_up(tty, 2000) => break,
+                Some(_) => {}
+                None => std::thread::sleep(Duration::from_secs(2)),
+            }
             if std::fs::File::open("/dev/tty").is_err() {
-                let _ = sender.send(Wake::TerminalLost);
-                return;
+                break;
             }
         }
+        let _ = sender.send(Wake::TerminalLost);
     });
+}
+
+/// Wait up to `millis` for the terminal to hang up.
+fn hung_up(tty: &std::fs::File, millis: i32) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut poll = libc::pollfd { fd: tty.as_raw_fd(), events: 0, revents: 0 };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&mut poll, 1, millis) };
+    ready > 0 && poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// Pasted text without control characters (ESC, NUL, …), which must never reach a record, a
+/// terminal or an export: line breaks are kept (one-line fields turn them into spaces), tabs
+/// become spaces.
+pub fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' => Some(c),
+            '\t' => Some(' '),
+            c if crate::domain::answers::is_refused_control(c, false) => None,
+            c => Some(c),
+        })
+        .collect()
 }

@@ -44,7 +44,7 @@ pub fn install_panic_hook() {
         restore();
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!(
-            "physio-intake stopped because of an internal error{place}.\nWork typed up to the last autosave (about a second before) is kept and will be offered at the next start."
+            "physio-intake stopped because of an internal error{place}.\nWork typed up to the last autosave (at most 2 seconds before) is kept and will be offered at the next start."
         );
     }));
 }

@@ -246,25 +246,40 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
         }
         Overlay::Recovery { draft, button } => {
             let Some(summary) = app.drafts.get(*draft) else { return };
-            let lines = vec![
-                Line::raw("Unsaved work was found from a session that did not end normally:"),
-                Line::styled(
-                    format!(
-                        "  {} — last edit {}{}",
-                        summary.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet"),
-                        summary.saved_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                        if app.drafts.len() > 1 {
-                            format!("  ({} of {}, ↑↓)", draft + 1, app.drafts.len())
-                        } else {
-                            String::new()
-                        }
+            let patient = summary.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet");
+            let of = if app.drafts.len() > 1 {
+                format!("  ({} of {}, ↑↓)", draft + 1, app.drafts.len())
+            } else {
+                String::new()
+            };
+            let lines = match &summary.other_host {
+                None => vec![
+                    Line::raw("Unsaved work was found from a session that did not end normally:"),
+                    Line::styled(
+                        format!("  {patient} — last edit {}{of}", summary.saved_at.format("%Y-%m-%d %H:%M:%S UTC")),
+                        theme.heading(),
                     ),
-                    theme.heading(),
-                ),
-                Line::raw("Nothing is discarded unless you choose to."),
-                Line::raw(""),
-                buttons(theme, &["Restore", "View", "Discard"], *button),
-            ];
+                    Line::raw("It holds what was typed up to 2 seconds before that session ended."),
+                    Line::raw("Nothing is discarded unless you choose to."),
+                    Line::raw(""),
+                    buttons(theme, &["Restore", "View", "Discard"], *button),
+                ],
+                Some(host) => {
+                    let age = (app.now - summary.saved_at).num_minutes();
+                    let age = if age < 1 { "under a minute".to_owned() } else { format!("{age} min") };
+                    vec![
+                        Line::raw(format!("Unsaved work from another computer, {host}:")),
+                        Line::styled(
+                            format!("  {patient} — saved {age} ago by that computer's clock{of}"),
+                            theme.heading(),
+                        ),
+                        Line::raw("It may still be open there. View opens it read-only;"),
+                        Line::raw("Take over moves it to this computer (the other one stops saving it)."),
+                        Line::raw(""),
+                        buttons(theme, &["Take over", "View", "Discard"], *button),
+                    ]
+                }
+            };
             small_box(theme, frame, screen, " Recover unsaved work ", lines);
         }
     }

@@ -118,11 +118,11 @@ fn home(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let text = match entry {
             HomeEntry::NewIntake => "New intake".to_owned(),
             HomeEntry::Draft(i) => app.drafts.get(*i).map_or_else(String::new, |d| {
-                format!(
-                    "Resume draft: {} (last edit {} UTC)",
-                    d.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet"),
-                    d.saved_at.format("%Y-%m-%d %H:%M")
-                )
+                let patient = d.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet");
+                match &d.other_host {
+                    None => format!("Resume draft: {patient} (last edit {} UTC)", d.saved_at.format("%Y-%m-%d %H:%M")),
+                    Some(host) => format!("View draft from {host}: {patient} (read-only)"),
+                }
             }),
             HomeEntry::Records => "Records".to_owned(),
             HomeEntry::Quit => "Quit".to_owned(),

@@ -1,0 +1,176 @@
+//! Issue 11, items 3, 11 and 12 in the app: a kill right after Ctrl-S never makes a second
+//! record, pasted control characters are dropped, and a failed draft save reads plainly. Driven
+//! by keys through `update` with the runner carrying out every effect on a real store, and a
+//! "crash" that stops carrying out effects at a chosen point.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use physio_intake::content::Content;
+use physio_intake::store::{Store, new_id};
+use physio_intake::tui::app::{App, Effect, Msg, Overlay, update};
+use physio_intake::tui::runner::{Runner, without_controls};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn content() -> &'static Content {
+    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+struct Clinic {
+    app: App,
+    runner: Runner,
+    /// Set when the process "died": nothing more is carried out.
+    crashed: bool,
+    crash_after_record_save: bool,
+}
+
+impl Clinic {
+    fn open(dir: &Path) -> Clinic {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut app = App::new(content(), now, today, Box::new(|| new_id(Utc::now()).unwrap()));
+        let mut runner = Runner::new(Store::open(dir).unwrap());
+        runner.start(&mut app);
+        Clinic { app, runner, crashed: false, crash_after_record_save: false }
+    }
+
+    fn send(&mut self, msg: Msg) {
+        if self.crashed {
+            return;
+        }
+        let mut pending = update(&mut self.app, msg);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for effect in pending {
+                let saving = matches!(effect, Effect::SaveRecord(_));
+                if let Some(reply) = self.runner.carry_out(content(), effect) {
+                    if saving && self.crash_after_record_save {
+                        // kill -9 here: the record is durable, nothing after it happens.
+                        self.crashed = true;
+                        return;
+                    }
+                    next.extend(update(&mut self.app, reply));
+                }
+            }
+            pending = next;
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn wait(&mut self, seconds: i64) {
+        self.app.now += chrono::Duration::seconds(seconds);
+        self.send(Msg::Tick);
+    }
+
+    fn new_intake_named(&mut self, name: &str) {
+        self.app.home_cursor = 0;
+        self.press(KeyCode::Enter);
+        let id = content().questionnaire.id("patient.name").unwrap();
+        let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
+        self.app.session.as_mut().unwrap().form.focus = position;
+        self.type_text(name);
+    }
+
+    fn session(&self) -> &physio_intake::tui::app::Session {
+        self.app.session.as_ref().expect("an open intake")
+    }
+}
+
+fn records(dir: &Path) -> Vec<Value> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir.join("records")).unwrap().flatten() {
+        let name = entry.file_name().into_string().unwrap();
+        if name.ends_with(".json") && name != "index.json" {
+            found.push(serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap());
+        }
+    }
+    found
+}
+
+fn drafts(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("drafts")).unwrap().flatten().count()
+}
+
+#[test]
+fn a_kill_right_after_ctrl_s_leaves_nothing_to_recover_and_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Clinic::open(dir.path());
+    first.new_intake_named("Ana Ruiz");
+    first.wait(3); // the autosave
+    first.crash_after_record_save = true;
+    first.ctrl('s');
+    assert!(first.crashed);
+    assert_eq!(records(dir.path()).len(), 1);
+    assert_eq!(drafts(dir.path()), 1, "the kill left the draft behind");
+    drop(first);
+
+    let second = Clinic::open(dir.path());
+    assert!(second.app.drafts.is_empty(), "what the record already holds is not offered again");
+    assert!(second.app.overlay.is_none());
+    assert_eq!(drafts(dir.path()), 0, "the left-over draft is removed quietly");
+    assert_eq!(records(dir.path()).len(), 1, "never a duplicate");
+}
+
+#[test]
+fn a_draft_older_than_the_save_is_offered_and_restoring_it_updates_that_record_never_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Clinic::open(dir.path());
+    first.new_intake_named("Ana");
+    first.wait(3); // autosaved "Ana"
+    first.type_text(" Ruiz");
+    first.crash_after_record_save = true;
+    first.ctrl('s'); // saved "Ana Ruiz", killed before the draft went
+    assert_eq!(records(dir.path()).len(), 1);
+    let id = records(dir.path())[0]["id"].as_str().unwrap().to_owned();
+    drop(first); // the dead process's record lock goes with it
+
+    let mut second = Clinic::open(dir.path());
+    assert_eq!(second.app.drafts.len(), 1, "the draft differs from the record: offered");
+    assert_eq!(second.app.drafts[0].record_id.as_deref(), Some(id.as_str()), "as changes to that record");
+    assert!(matches!(second.app.overlay, Some(Overlay::Recovery { .. })));
+    second.press(KeyCode::Enter); // Restore
+    let status = second.app.status.clone().unwrap_or_default().0;
+    assert!(status.contains("saved again since"), "the conflict is said: {status}");
+    assert_eq!(second.session().record.as_ref().map(|r| r.id.as_str()), Some(id.as_str()));
+    second.ctrl('s');
+    let all = records(dir.path());
+    assert_eq!(all.len(), 1, "restoring never makes a second record");
+    assert_eq!(all[0]["revision"], json!(2));
+    assert_eq!(drafts(dir.path()), 0);
+}
+
+#[test]
+fn a_failed_draft_save_reads_plainly_in_the_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut clinic = Clinic::open(dir.path());
+    // The drafts folder is gone and a file is in its place: every draft save fails.
+    std::fs::remove_dir_all(dir.path().join("drafts")).unwrap();
+    std::fs::write(dir.path().join("drafts"), b"").unwrap();
+    clinic.new_intake_named("Ana");
+    clinic.wait(3);
+    let (status, problem) = clinic.app.status.clone().expect("a status");
+    assert!(problem, "{status}");
+    assert!(status.starts_with("Draft not saved: "), "{status}");
+    assert!(!status.contains("not saved: not saved"), "{status}");
+    assert!(clinic.runner.unsaved_warning().is_some_and(|w| w.contains("NOT saved")));
+}
+
+#[test]
+fn pasted_control_characters_are_dropped_line_breaks_kept() {
+    assert_eq!(without_controls("Ana\u{1b}[2J Ruiz\u{0}\u{7}"), "Ana[2J Ruiz");
+    assert_eq!(without_controls("one\r\ntwo\tthree\u{9b}"), "one\r\ntwo three");
+    assert_eq!(without_controls("Müller-Łukasz"), "Müller-Łukasz");
+}
