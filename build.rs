@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// Write `OUT_DIR/<out>`: a slice of `<kind> { name, text }` for each .json file of `folder`.
 fn embed(folder: &str, skip: &[&str], kind: &str, out: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(folder);
+    // Read at run time: `env!` would freeze the folder the build script was first compiled in
+    // (a copied target folder then embeds another checkout's files).
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let dir = Path::new(&manifest_dir).join("assets").join(folder);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
