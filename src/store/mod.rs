@@ -13,6 +13,7 @@
 //! ```
 
 pub mod atomic;
+pub mod cases;
 pub mod drafts;
 pub mod index;
 pub mod input;
