@@ -484,13 +484,12 @@ pub fn practice_check(file: &Path) -> Result<String, CliError> {
     let must_ask = case.must_ask_items(content, &answers).len();
     let decision = case.expected_decision_for(&reference);
     Ok(format!(
-        "ok: {} ({}, {}): {} flag(s), verdict {} / referral {}, expected decision {}, {} answer(s) cited from the story, {} question(s) to ask\n",
+        "ok: {} ({}, {}): {} flag(s), verdict {}, expected decision {}, {} answer(s) cited from the story, {} question(s) to ask\n",
         case.id,
         case.level.code(),
         case_file.name,
         reference.flags.len(),
-        reference.verdict.massage,
-        reference.verdict.referral,
+        crate::practice::verdict_words(&reference),
         crate::practice::plain(&decision.outcome),
         case.from_story.len(),
         must_ask

@@ -566,6 +566,10 @@ pub struct DecisionGrade {
     pub matches: bool,
     /// A decision that goes against a flag the student found, in plain words.
     pub contradiction: Option<String>,
+    /// Whether that decision fails the attempt: proceeding against a stop flag, or not referring
+    /// against an emergency or urgent one, the student found themselves.
+    #[serde(default)]
+    pub fails_attempt: bool,
 }
 
 /// The result of one attempt.
@@ -637,7 +641,8 @@ fn referral_words(code: &str) -> &'static str {
     }
 }
 
-fn verdict_words(report: &Report) -> String {
+/// The verdict in words: `no massage (stop), an urgent referral`.
+pub fn verdict_words(report: &Report) -> String {
     format!("{}, {}", tier_words(&report.verdict.massage), referral_words(&report.verdict.referral))
 }
 
@@ -837,7 +842,7 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
             points: DECISION_DIFFERS,
         });
     }
-    let unsafe_decision = decision.contradiction.is_some();
+    let unsafe_decision = decision.fails_attempt;
     if let Some(words) = &decision.contradiction {
         feedback.push(format!("DECISION {words}"));
     }
@@ -944,6 +949,10 @@ fn grade_decision(
     let refer = given.flags.iter().find(|f| matches!(f.referral, Some(Referral::Emergency | Referral::Urgent)));
     let avoid = given.flags.iter().find(|f| f.massage == Some(Tier::Avoid));
     let chosen_words = chosen.as_deref().map(|c| decision_words(content, c));
+    let fails_attempt = match chosen.as_deref() {
+        Some(c) => (refer.is_some() && c != "refer") || (stop.is_some() && proceeding),
+        None => false,
+    };
     let contradiction = match (chosen.as_deref(), chosen_words.as_deref()) {
         (Some(c), Some(words)) => {
             if let Some(flag) = refer.filter(|_| c != "refer") {
@@ -974,6 +983,7 @@ fn grade_decision(
         given: chosen_words.unwrap_or_else(|| "not recorded".to_owned()),
         matches,
         contradiction,
+        fails_attempt,
     }
 }
 
@@ -1013,7 +1023,7 @@ pub fn render_grade(case: &Case, grade: &Grade) -> String {
     let verdict = if grade.passed { "PASSED" } else { "NOT PASSED" };
     out.push_str(&format!("{verdict}  {}/100  ·  {} ({})\n", grade.score, case.title, case.level.code()));
     out.push_str(&format!(
-        "Pass mark: {} out of 100, with no stop or emergency/urgent flag missed and no decision against a flag you found.\n",
+        "Pass mark: {} out of 100, with no stop or emergency/urgent flag missed and no decision against such a flag you found.\n",
         grade.pass_mark
     ));
     if !grade.critical_missed.is_empty() {
