@@ -624,10 +624,10 @@ fn miss_cost(flag: &FlagReport) -> u32 {
 /// The massage tier in words.
 fn tier_words(code: &str) -> &'static str {
     match code {
-        "stop" => "no massage (stop)",
-        "avoid" => "massage avoiding an area",
+        "stop" => "stop: no massage",
+        "avoid" => "avoid an area",
         "modify" => "massage with changes",
-        _ => "massage as usual (clear)",
+        _ => "clear: massage as usual",
     }
 }
 
@@ -641,9 +641,9 @@ fn referral_words(code: &str) -> &'static str {
     }
 }
 
-/// The verdict in words: `no massage (stop), an urgent referral`.
+/// The verdict in words: `stop: no massage; an urgent referral`.
 pub fn verdict_words(report: &Report) -> String {
-    format!("{}, {}", tier_words(&report.verdict.massage), referral_words(&report.verdict.referral))
+    format!("{}; {}", tier_words(&report.verdict.massage), referral_words(&report.verdict.referral))
 }
 
 fn code<T: Serialize>(value: &T) -> String {
@@ -821,7 +821,7 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
     let verdict_match = reference.verdict == given.verdict;
     if !verdict_match {
         breakdown.push(ScoreLine {
-            what: format!("verdict: expected {}; yours {}", verdict_words(&reference), verdict_words(&given)),
+            what: format!("verdict: expected {}. Yours: {}", verdict_words(&reference), verdict_words(&given)),
             points: VERDICT_DIFFERS,
         });
     }
@@ -912,18 +912,36 @@ fn compare_plans(
         let matches = expected == given;
         let mut caused_by = Vec::new();
         if !matches {
-            for id in &differing_items {
-                let mut one = reference_answers.clone();
-                one.set(*id, attempt.get(*id).cloned());
-                let changed = plan_points(&Report::new(content, &content.evaluate(&one)));
-                if changed[index].1 != expected {
-                    let label = label_of(content, *id);
-                    caused_by.push(if attempt.get(*id).is_none() {
-                        format!("{label} (not asked)")
-                    } else {
-                        format!("{label} (your answer)")
-                    });
-                }
+            // First the answers that alone move the reference's point; when none does (two
+            // answers each enough on their own), the answers that alone set the attempt's right.
+            let point_of = |answers: &Answers| plan_points(&Report::new(content, &content.evaluate(answers)));
+            let mut causes: Vec<ItemId> = differing_items
+                .iter()
+                .copied()
+                .filter(|id| {
+                    let mut one = reference_answers.clone();
+                    one.set(*id, attempt.get(*id).cloned());
+                    point_of(&one)[index].1 != expected
+                })
+                .collect();
+            if causes.is_empty() {
+                causes = differing_items
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        let mut one = attempt.clone();
+                        one.set(*id, reference_answers.get(*id).cloned());
+                        point_of(&one)[index].1 == expected
+                    })
+                    .collect();
+            }
+            for id in causes {
+                let label = label_of(content, id);
+                caused_by.push(if attempt.get(id).is_none() {
+                    format!("{label} (not asked)")
+                } else {
+                    format!("{label} (your answer)")
+                });
             }
         }
         points.push(PlanPoint { point: point.to_owned(), expected, given, matches, caused_by });
@@ -987,14 +1005,14 @@ fn grade_decision(
     }
 }
 
-/// `no massage (stop), an urgent referral`: the tier and referral in words.
+/// `stop: no massage; an urgent referral`: the tier and referral in words.
 fn badges(flag: &FlagReport) -> String {
     let tier = match flag.massage {
         Some(tier) => tier_words(tier.code()),
         None => "a note",
     };
     match flag.referral {
-        Some(referral) => format!("{tier}, {}", referral_words(referral.code())),
+        Some(referral) => format!("{tier}; {}", referral_words(referral.code())),
         None => tier.to_owned(),
     }
 }
@@ -1045,7 +1063,7 @@ pub fn render_grade(case: &Case, grade: &Grade) -> String {
         out.push_str(&format!("- {line}\n"));
     }
     out.push_str(&format!(
-        "\nVerdict: expected {}; yours {}{}\n",
+        "\nVerdict: expected {}. Yours: {}{}\n",
         grade.expected_verdict,
         grade.given_verdict,
         if grade.verdict_match { " ✓" } else { " ✗" }
