@@ -1102,7 +1102,9 @@ pub fn render_grade(case: &Case, grade: &Grade) -> String {
 pub const ATTEMPT_FORMAT: &str = "physio-intake/practice-attempt";
 
 /// The `schema_version` this program writes; files with a newer one are skipped as too new.
-pub const ATTEMPT_SCHEMA_VERSION: u32 = 1;
+/// Version 2 added the student's name and the grade's breakdown, not-asked items and decision;
+/// version 1 files read as before (no name, no breakdown).
+pub const ATTEMPT_SCHEMA_VERSION: u32 = 2;
 
 /// One graded attempt, as saved (by `Store::save_attempt`, under practice/). The caller owns the
 /// clock: `started_at` and `finished_at` are passed in.

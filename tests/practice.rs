@@ -322,7 +322,7 @@ fn attempts_round_trip_in_practice_only_with_mode_0600_and_hints_recorded() {
         let file = practice.join(format!("{}.json", attempt.id));
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-        assert_eq!((saved["format"].as_str(), saved["schema_version"].as_u64()), (Some(ATTEMPT_FORMAT), Some(1)));
+        assert_eq!((saved["format"].as_str(), saved["schema_version"].as_u64()), (Some(ATTEMPT_FORMAT), Some(2)));
         assert_eq!(saved["case"], case.id.as_str());
         assert_eq!(saved["started_at"], serde_json::to_value(attempt.started_at).unwrap());
         assert_eq!(saved["hints_used"], attempt.hints_used);
@@ -360,7 +360,7 @@ fn unreadable_attempt_files_are_reported_and_skipped() {
     store.save_attempt(&good).unwrap();
     let practice = dir.path().join("practice");
     let mut too_new = serde_json::to_value(&good).unwrap();
-    too_new["schema_version"] = 2.into();
+    too_new["schema_version"] = 3.into();
     let mut other_id = serde_json::to_value(&good).unwrap();
     other_id["id"] = new_id(at(1)).unwrap().into();
     let mut files = vec![
