@@ -517,16 +517,69 @@ pub fn export_questionnaire(with_code_systems: bool) -> Result<String, CliError>
     }
 }
 
-fn cases(content: &Content) -> Result<&'static crate::practice::Cases, CliError> {
-    crate::practice::Cases::embedded(content).map_err(|problems| CliError { status: 1, lines: problems.to_vec() })
+// --- Practice: cases, grading, checking a case, progress and the class table ------------------
+
+use crate::practice::{CaseSource, Cases, StudentFolder};
+use crate::store::cases::{read_case_file, read_case_folder};
+use std::path::{Path, PathBuf};
+
+/// The output formats of `practice --report` (the others take `text` or `json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PracticeFormat {
+    Json,
+    Text,
+    Csv,
+}
+
+impl PracticeFormat {
+    /// The format for a command that prints text or JSON only (csv is bad usage there).
+    pub fn text_or_json(self, what: &str) -> Result<Format, CliError> {
+        match self {
+            PracticeFormat::Json => Ok(Format::Json),
+            PracticeFormat::Text => Ok(Format::Text),
+            PracticeFormat::Csv => Err(CliError::bad_input(vec![format!("{what} prints text or json, not csv")])),
+        }
+    }
+}
+
+/// Where practice cases come from besides the built-in set: `--cases DIR` (must exist) and the
+/// data folder's `cases/` (optional).
+#[derive(Debug, Clone, Default)]
+pub struct CaseFolders {
+    pub from_flag: Option<PathBuf>,
+    pub data_folder_cases: Option<PathBuf>,
+}
+
+/// The built-in cases plus the folders' cases, checked; a folder case never replaces a built-in
+/// id (a clash is an error naming the file). Loaded once per run.
+pub fn practice_cases(folders: &CaseFolders) -> Result<&'static Cases, CliError> {
+    let content = content()?;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (dir, must_exist) in [(&folders.data_folder_cases, false), (&folders.from_flag, true)] {
+        if let Some(dir) = dir {
+            match read_case_folder(dir, must_exist) {
+                Ok(mut more) => files.append(&mut more),
+                Err(mut more) => problems.append(&mut more),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CliError::bad_input(problems));
+    }
+    if files.is_empty() {
+        return Cases::embedded(content).map_err(|problems| CliError { status: 1, lines: problems.to_vec() });
+    }
+    let pairs: Vec<(String, String)> = files.into_iter().map(|f| (f.name, f.text)).collect();
+    let cases = Cases::with_folder_cases(content, &pairs).map_err(CliError::bad_input)?;
+    Ok(Box::leak(Box::new(cases)))
 }
 
 /// `physio-intake practice --list`: one case a line, `id<TAB>title` (CONTRACT.md: id, then
 /// title), by level then id. The id prefix names the level.
-pub fn practice_list() -> Result<String, CliError> {
-    let content = content()?;
+pub fn practice_list(folders: &CaseFolders) -> Result<String, CliError> {
     let mut out = String::new();
-    for case in &cases(content)?.cases {
+    for case in &practice_cases(folders)?.cases {
         let _ = writeln!(out, "{}\t{}", case.id, case.title);
     }
     Ok(out)
@@ -534,9 +587,9 @@ pub fn practice_list() -> Result<String, CliError> {
 
 /// `physio-intake practice --grade CASE_ID FILE [--format json|text]`: the attempt is judged on
 /// the case's visit date, with the same grading function the app uses.
-pub fn practice_grade(case_id: &str, file: &str, format: Format) -> Result<String, CliError> {
+pub fn practice_grade(folders: &CaseFolders, case_id: &str, file: &str, format: Format) -> Result<String, CliError> {
     let content = content()?;
-    let case = cases(content)?.get(case_id).ok_or_else(|| {
+    let case = practice_cases(folders)?.get(case_id).ok_or_else(|| {
         CliError::bad_input(vec![format!("no practice case {case_id:?}: `physio-intake practice --list` lists them")])
     })?;
     let visit = case.visit_date().ok_or_else(|| CliError::failure(format!("case {case_id} has no visit date")))?;
@@ -550,20 +603,60 @@ pub fn practice_grade(case_id: &str, file: &str, format: Format) -> Result<Strin
     }
 }
 
+/// `physio-intake practice --check FILE`: a teacher's case checked as the program would load it
+/// (schema, reference answers, `covers` ids that exist and fire, near misses that do not,
+/// `from_story` for every answer that matters, found word for word in the story, a title that
+/// does not name the answer, an id of its own). Exit 0 with a one-line summary, or exit 2 with
+/// each problem in plain words.
+pub fn practice_check(file: &Path) -> Result<String, CliError> {
+    let content = content()?;
+    let case_file = read_case_file(file).map_err(|problem| CliError::bad_input(vec![problem]))?;
+    let source = CaseSource { name: &case_file.name, text: &case_file.text };
+    let case = crate::practice::parse_case(content, &source).map_err(CliError::bad_input)?;
+    let clashes = crate::practice::built_in_sources()
+        .iter()
+        .any(|built_in| built_in.name == format!("{}.json", case.id) && built_in.text != case_file.text);
+    if clashes {
+        return Err(CliError::bad_input(vec![format!(
+            "{}: the id {} is a built-in case; a teacher's case needs an id (and file name) of its own",
+            case_file.name, case.id
+        )]));
+    }
+    let reference = case.reference(content).map_err(CliError::failure)?;
+    let answers = case.reference_answers(content).map_err(CliError::failure)?;
+    let must_ask = case.must_ask_items(content, &answers).len();
+    let decision = case.expected_decision_for(&reference);
+    Ok(format!(
+        "ok: {} ({}, {}): {} flag(s), verdict {}, expected decision {}, {} answer(s) cited from the story, {} question(s) to ask\n",
+        case.id,
+        case.level.code(),
+        case_file.name,
+        reference.flags.len(),
+        crate::practice::verdict_words(&reference),
+        crate::practice::plain(&decision.outcome),
+        case.from_story.len(),
+        must_ask
+    ))
+}
+
 /// `physio-intake practice --report`: per case, attempts, best score, passed, last attempt; and
 /// the attempt files that could not be read (named, with the kind of problem), which do not make
 /// the report fail.
-pub fn practice_report(store: &crate::store::Store, format: Format) -> Result<String, CliError> {
-    let content = content()?;
+pub fn practice_report(
+    store: &crate::store::Store,
+    folders: &CaseFolders,
+    format: PracticeFormat,
+) -> Result<String, CliError> {
     let found = store.attempts();
-    let rows = crate::practice::progress(cases(content)?, &found.attempts);
+    let cases = practice_cases(folders)?;
+    let rows = crate::practice::progress(cases, &found.attempts);
     let out = match format {
-        Format::Json => to_json(&serde_json::json!({
+        PracticeFormat::Json => to_json(&serde_json::json!({
             "cases": rows,
             "unreadable_attempts": found.unreadable,
             "unreadable": found.problems,
         }))?,
-        Format::Text => {
+        PracticeFormat::Text => {
             let mut out = crate::practice::render_progress(&rows);
             if found.unreadable > 0 {
                 let _ = writeln!(out, "\n{} attempt file(s) could not be read and are not counted:", found.unreadable);
@@ -573,6 +666,96 @@ pub fn practice_report(store: &crate::store::Store, format: Format) -> Result<St
             }
             out
         }
+        PracticeFormat::Csv => {
+            let mut out = String::from("case,title,level,attempts,best_score,passed,last_attempt\n");
+            for row in &rows {
+                let title = if row.title.contains([',', '"']) {
+                    format!("\"{}\"", row.title.replace('"', "\"\""))
+                } else {
+                    row.title.clone()
+                };
+                let _ = writeln!(
+                    out,
+                    "{},{title},{},{},{},{},{}",
+                    row.case,
+                    row.level.code(),
+                    row.attempts,
+                    row.best_score.map_or(String::new(), |s| s.to_string()),
+                    row.passed,
+                    row.last_attempt.map_or(String::new(), |t| t.to_rfc3339())
+                );
+            }
+            out
+        }
     };
     Ok(out)
+}
+
+#[derive(Serialize)]
+struct UnreadableInFolder<'a> {
+    folder: String,
+    file: &'a str,
+    problem: &'a str,
+}
+
+/// `physio-intake practice --report DIR... [--format text|json|csv]`: several students'
+/// folders (each a data folder holding practice/, or a practice folder itself) merged into one
+/// class table, per student and case: attempts, best, last, hints, failed criticals. A student
+/// is the name in the attempt (`--student`), else the folder's name. Folders are only read.
+pub fn practice_class_report(
+    folders: &CaseFolders,
+    dirs: &[PathBuf],
+    format: PracticeFormat,
+) -> Result<String, CliError> {
+    let cases = practice_cases(folders)?;
+    let mut students = Vec::new();
+    let mut missing = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            missing
+                .push(format!("{}: not a folder (give each student's data folder or practice folder)", dir.display()));
+            continue;
+        }
+        let practice = dir.join("practice");
+        let folder = if practice.is_dir() { practice } else { dir.clone() };
+        let label = dir
+            .canonicalize()
+            .ok()
+            .as_deref()
+            .and_then(Path::file_name)
+            .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        students.push((label, dir.display().to_string(), crate::store::practice::read_attempts(&folder)));
+    }
+    if !missing.is_empty() {
+        return Err(CliError::bad_input(missing));
+    }
+    let merged: Vec<StudentFolder> = students
+        .iter()
+        .map(|(label, _, found)| StudentFolder { folder: label.clone(), attempts: found.attempts.clone() })
+        .collect();
+    let rows = crate::practice::class_table(cases, &merged);
+    let unreadable: Vec<UnreadableInFolder<'_>> = students
+        .iter()
+        .flat_map(|(_, shown, found)| {
+            found.problems.iter().map(move |p| UnreadableInFolder {
+                folder: shown.clone(),
+                file: &p.file,
+                problem: p.problem,
+            })
+        })
+        .collect();
+    match format {
+        PracticeFormat::Json => to_json(&serde_json::json!({ "rows": rows, "unreadable": unreadable })),
+        PracticeFormat::Csv => Ok(crate::practice::render_class_csv(&rows)),
+        PracticeFormat::Text => {
+            let mut out = crate::practice::render_class_table(&rows);
+            if !unreadable.is_empty() {
+                let _ = writeln!(out, "\n{} attempt file(s) could not be read and are not counted:", unreadable.len());
+                for u in &unreadable {
+                    let _ = writeln!(out, "  {}: {} ({})", u.folder, u.file, u.problem.replace('_', " "));
+                }
+            }
+            Ok(out)
+        }
+    }
 }

@@ -67,19 +67,33 @@ enum Command {
         #[arg(long)]
         with_codesystems: bool,
     },
-    /// Practice cases for students: list them, or grade an attempt (an answers file) against one.
+    /// Practice cases for students: the app in practice mode, or list the cases, grade an attempt
+    /// (an answers file), check a teacher's case file, or report progress (one data folder, or a
+    /// class merged from several students' folders).
     Practice {
         /// The cases, one a line: id, then title (tab-separated).
-        #[arg(long, conflicts_with_all = ["grade", "report"])]
+        #[arg(long, conflicts_with_all = ["grade", "report", "check"])]
         list: bool,
-        /// Progress per case from the saved attempts: attempts, best score, passed, last attempt.
-        #[arg(long, conflicts_with = "grade")]
-        report: bool,
+        /// Progress per case from this data folder's attempts; with folders (each a student's data
+        /// folder or practice folder), the merged class table per student and case.
+        #[arg(long, num_args = 0.., value_name = "DIR", conflicts_with_all = ["grade", "check"])]
+        report: Option<Vec<PathBuf>>,
         /// Grade FILE (or - for standard input) against the case CASE_ID.
-        #[arg(long, num_args = 2, value_names = ["CASE_ID", "FILE"])]
+        #[arg(long, num_args = 2, value_names = ["CASE_ID", "FILE"], conflicts_with = "check")]
         grade: Option<Vec<String>>,
+        /// Check a case file as a teacher wrote it: exit 0 with a summary, or 2 with each problem.
+        #[arg(long, value_name = "FILE")]
+        check: Option<PathBuf>,
+        /// More cases: every .json case file in DIR (besides the built-in set and the data
+        /// folder's cases/). A folder case never replaces a built-in one.
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        /// The student's name, saved with each attempt (and shown in the class table).
+        #[arg(long, value_name = "NAME")]
+        student: Option<String>,
+        /// text or json; csv too for --report.
         #[arg(long, value_enum)]
-        format: Option<Format>,
+        format: Option<cli::PracticeFormat>,
     },
 }
 
@@ -109,28 +123,60 @@ fn main() -> ExitCode {
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
         Some(Command::ExportQuestionnaire { with_codesystems }) => cli::export_questionnaire(with_codesystems),
-        Some(Command::Practice { list: true, .. }) => cli::practice_list(),
-        Some(Command::Practice { report: true, format, .. }) => {
-            store().and_then(|s| cli::practice_report(&s, format.unwrap_or_else(default_format)))
-        }
-        Some(Command::Practice { grade: Some(ref grade), format, .. }) => match grade.as_slice() {
-            [case, file] => cli::practice_grade(case, file, format.unwrap_or_else(default_format)),
-            _ => Err(cli::CliError::bad_input(vec!["--grade needs a case id and a file".into()])),
-        },
-        Some(Command::Practice { .. }) => {
-            return match (store(), physio_intake::content::Content::embedded()) {
-                (Ok(store), Ok(content)) => ExitCode::from(
-                    u8::try_from(physio_intake::tui::run_practice(content, store, args.mouse)).unwrap_or(1),
-                ),
-                (Err(error), _) => {
-                    error.lines.iter().for_each(|l| eprintln!("physio-intake: {l}"));
-                    ExitCode::from(1)
-                }
-                (_, Err(error)) => {
-                    eprintln!("physio-intake: {error}");
-                    ExitCode::from(1)
-                }
+        Some(Command::Practice { ref list, ref report, ref grade, ref check, ref cases, ref student, format }) => {
+            // The data folder's cases/ is read when the data folder resolves; it is never created
+            // for listing or grading.
+            let folders = cli::CaseFolders {
+                from_flag: cases.clone(),
+                data_folder_cases: resolve_data_dir(args.data_dir.clone(), std::env::var_os("PHYSIO_INTAKE_DATA_DIR"))
+                    .ok()
+                    .map(|dir| dir.join("cases")),
             };
+            let practice_format = || match format {
+                Some(format) => format,
+                None if std::io::stdout().is_terminal() => cli::PracticeFormat::Text,
+                None => cli::PracticeFormat::Json,
+            };
+            if let Some(file) = check {
+                cli::practice_check(file)
+            } else if *list {
+                cli::practice_list(&folders)
+            } else if let Some(dirs) = report {
+                if dirs.is_empty() {
+                    store().and_then(|s| cli::practice_report(&s, &folders, practice_format()))
+                } else {
+                    cli::practice_class_report(&folders, dirs, practice_format())
+                }
+            } else if let Some(grade) = grade {
+                match grade.as_slice() {
+                    [case, file] => practice_format()
+                        .text_or_json("--grade")
+                        .and_then(|format| cli::practice_grade(&folders, case, file, format)),
+                    _ => Err(cli::CliError::bad_input(vec!["--grade needs a case id and a file".into()])),
+                }
+            } else {
+                let loaded = (store(), physio_intake::content::Content::embedded(), cli::practice_cases(&folders));
+                return match loaded {
+                    (Ok(store), Ok(content), Ok(cases)) => ExitCode::from(
+                        u8::try_from(physio_intake::tui::run_practice(
+                            content,
+                            store,
+                            args.mouse,
+                            cases,
+                            student.clone(),
+                        ))
+                        .unwrap_or(1),
+                    ),
+                    (Err(error), _, _) | (_, _, Err(error)) => {
+                        error.lines.iter().for_each(|l| eprintln!("physio-intake: {l}"));
+                        ExitCode::from(u8::try_from(error.status).unwrap_or(1))
+                    }
+                    (_, Err(error), _) => {
+                        eprintln!("physio-intake: {error}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
         }
         None => {
             return match (store(), physio_intake::content::Content::embedded()) {

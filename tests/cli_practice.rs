@@ -42,7 +42,7 @@ fn is_critical(flag: &FlagReport) -> bool {
 fn critical_miss() -> (&'static Case, FlagReport, Map<String, Value>) {
     for case in &cases().cases {
         if let Some(flag) = case.reference(content()).unwrap().flags.into_iter().find(is_critical) {
-            let mut answers = case.answers.clone();
+            let mut answers = answered(case);
             for item in flag.because.iter().filter(|i| *i != "visit.date") {
                 let nested = format!("{item}.");
                 answers.retain(|key, _| key != item && !key.starts_with(&nested));
@@ -51,6 +51,14 @@ fn critical_miss() -> (&'static Case, FlagReport, Map<String, Value>) {
         }
     }
     panic!("no case has a stop or emergency/urgent flag");
+}
+
+/// The case's reference answers with the decision it expects: a complete, correct attempt.
+fn answered(case: &Case) -> Map<String, Value> {
+    let mut answers = case.answers.clone();
+    let expected = case.expected_decision_for(&case.reference(content()).unwrap());
+    answers.insert("decision.outcome".into(), expected.outcome.into());
+    answers
 }
 
 fn input(answers: &Map<String, Value>) -> String {
@@ -77,13 +85,15 @@ fn grade_json_has_the_contract_fields_and_a_critical_miss_fails() {
     assert!(grade["extra"].is_array() && grade["verdict_match"].is_boolean() && grade["score"].as_u64() <= Some(100));
     let feedback: Vec<&str> = grade["feedback"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     let line = feedback.iter().find(|l| l.starts_with(&format!("MISSED {}", flag.title))).unwrap();
-    assert!(line.contains("Source:") && line.contains(flag.sources[0].as_str()), "{line}");
+    for source in flag.sources.iter().filter(|s| !s.to_lowercase().starts_with("seed ")) {
+        assert!(line.contains("Source:") && line.contains(source.as_str()), "{line}");
+    }
 }
 
 #[test]
 fn grade_is_json_when_piped() {
     let case = &cases().cases[0];
-    let (code, out, _) = run(&["practice", "--grade", &case.id, "-"], &input(&case.answers));
+    let (code, out, _) = run(&["practice", "--grade", &case.id, "-"], &input(&answered(case)));
     assert_eq!(code, 0);
     let grade: Value = serde_json::from_str(&out).unwrap();
     assert_eq!((grade["score"].as_u64(), grade["passed"].as_bool()), (Some(100), Some(true)));
@@ -92,7 +102,7 @@ fn grade_is_json_when_piped() {
 #[test]
 fn grade_text_reads_for_a_student() {
     let case = &cases().cases[0];
-    let (code, out, _) = run(&["practice", "--grade", &case.id, "-", "--format", "text"], &input(&case.answers));
+    let (code, out, _) = run(&["practice", "--grade", &case.id, "-", "--format", "text"], &input(&answered(case)));
     assert_eq!(code, 0);
     assert!(out.starts_with("PASSED  100/100"), "{out}");
     assert!(out.contains("Learning points:") && out.contains(case.learning_points[0].as_str()), "{out}");

@@ -52,9 +52,18 @@ fn is_critical(flag: &FlagReport) -> bool {
     flag.massage == Some(Tier::Stop) || matches!(flag.referral, Some(Referral::Emergency | Referral::Urgent))
 }
 
-/// The case's answers without the answers behind `flag` (and their follow-up items).
-fn without_flag(case: &Case, flag: &FlagReport) -> Map<String, Value> {
+/// The case's reference answers with the decision it expects: a complete, correct attempt.
+fn answered(case: &Case) -> Map<String, Value> {
     let mut answers = case.answers.clone();
+    let expected = case.expected_decision_for(&reference(case));
+    answers.insert("decision.outcome".into(), expected.outcome.into());
+    answers
+}
+
+/// The case's answers (with its decision) without the answers behind `flag` (and their
+/// follow-up items).
+fn without_flag(case: &Case, flag: &FlagReport) -> Map<String, Value> {
+    let mut answers = answered(case);
     for item in flag.because.iter().filter(|i| *i != "visit.date") {
         let nested = format!("{item}.");
         answers.retain(|key, _| key != item && !key.starts_with(&nested));
@@ -87,7 +96,7 @@ fn there_are_at_least_16_cases_and_some_at_every_level() {
 #[test]
 fn every_case_grades_100_and_passes_against_its_own_reference_answers() {
     for case in &cases().cases {
-        let result = grade(content(), case, &case.reference_answers(content()).unwrap(), 0).unwrap();
+        let result = grade_of(case, &answered(case), 0);
         assert_eq!((result.score, result.passed), (100, true), "{}: {:?}", case.id, result.feedback);
         assert!(result.missed.is_empty() && result.extra.is_empty() && result.verdict_match, "{}", case.id);
         assert!(result.plan.iter().all(|p| p.matches), "{}", case.id);
@@ -139,12 +148,10 @@ fn dropping_the_answers_behind_any_stop_or_emergency_or_urgent_flag_fails_whatev
             assert!(result.missed.contains(&flag.id), "{}: {} still fires", case.id, flag.id);
             assert!(result.critical_missed.contains(&flag.id), "{}: {}", case.id, flag.id);
             assert!(!result.passed, "{}: passed with {} missed (score {})", case.id, flag.id, result.score);
-            let line = result.feedback.iter().find(|l| l.contains(&format!("({}, ", flag.id))).unwrap();
-            assert!(line.starts_with(&format!("MISSED {}", flag.title)), "{line}");
-            assert!(line.contains("fails the attempt") && line.contains("Source: "), "{line}");
-            // The answers were removed, not turned to "no": the feedback says they were not asked.
-            assert!(line.contains("Not asked in your attempt: "), "{line}");
-            for source in &flag.sources {
+            let line = result.feedback.iter().find(|l| l.starts_with(&format!("MISSED {} (", flag.title))).unwrap();
+            assert!(line.contains("fails the attempt"), "{line}");
+            assert!(!line.contains(&flag.id) || flag.title.contains(&flag.id), "no rule ids: {line}");
+            for source in flag.sources.iter().filter(|s| !s.to_lowercase().starts_with("seed ")) {
                 assert!(line.contains(source.as_str()), "{line} lacks {source}");
             }
         }
@@ -168,19 +175,19 @@ fn a_missed_flag_costs_more_than_the_same_flag_extra_and_hints_cost_a_little() {
     let missed = grade_of(case, &without_flag(case, &flag), 0);
     let mut reversed = case.clone();
     reversed.answers = without_flag(case, &flag);
-    let extra = grade_of(&reversed, &case.answers, 0);
+    let extra = grade_of(&reversed, &answered(case), 0);
     assert_eq!(extra.extra, vec![flag.id.clone()]);
     assert!(extra.missed.is_empty());
     assert!(extra.score > missed.score, "{}: extra {} vs missed {}", flag.id, extra.score, missed.score);
     let extra_line = extra.feedback.iter().find(|l| l.starts_with("EXTRA ")).unwrap();
-    assert!(extra_line.contains(&flag.title) && extra_line.contains("Source: "), "{extra_line}");
+    assert!(extra_line.contains(&flag.title), "{extra_line}");
 
     let case = &cases().cases[0];
-    let hinted = grade_of(case, &case.answers, 2);
+    let hinted = grade_of(case, &answered(case), 2);
     assert_eq!(hinted.hints_used, 2);
     assert!(hinted.score < 100 && hinted.score >= PASS_MARK && hinted.passed, "{}", hinted.score);
-    assert!(grade_of(case, &case.answers, 1).score > hinted.score);
-    assert_eq!(grade_of(case, &case.answers, u32::MAX).score, 0, "clamped, no overflow");
+    assert!(grade_of(case, &answered(case), 1).score > hinted.score);
+    assert_eq!(grade_of(case, &answered(case), u32::MAX).score, 0, "clamped, no overflow");
 }
 
 #[test]
@@ -300,8 +307,8 @@ fn attempts_round_trip_in_practice_only_with_mode_0600_and_hints_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let case = &cases().cases[0];
-    let first = attempt_of(case, &case.answers, 2, 9, 10);
-    let second = attempt_of(case, &case.answers, 0, 10, 11);
+    let first = attempt_of(case, &answered(case), 2, 9, 10);
+    let second = attempt_of(case, &answered(case), 0, 10, 11);
     store.save_attempt(&second).unwrap();
     store.save_attempt(&first).unwrap();
 
@@ -315,7 +322,7 @@ fn attempts_round_trip_in_practice_only_with_mode_0600_and_hints_recorded() {
         let file = practice.join(format!("{}.json", attempt.id));
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-        assert_eq!((saved["format"].as_str(), saved["schema_version"].as_u64()), (Some(ATTEMPT_FORMAT), Some(1)));
+        assert_eq!((saved["format"].as_str(), saved["schema_version"].as_u64()), (Some(ATTEMPT_FORMAT), Some(2)));
         assert_eq!(saved["case"], case.id.as_str());
         assert_eq!(saved["started_at"], serde_json::to_value(attempt.started_at).unwrap());
         assert_eq!(saved["hints_used"], attempt.hints_used);
@@ -349,11 +356,11 @@ fn unreadable_attempt_files_are_reported_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let case = &cases().cases[0];
-    let good = attempt_of(case, &case.answers, 0, 9, 10);
+    let good = attempt_of(case, &answered(case), 0, 9, 10);
     store.save_attempt(&good).unwrap();
     let practice = dir.path().join("practice");
     let mut too_new = serde_json::to_value(&good).unwrap();
-    too_new["schema_version"] = 2.into();
+    too_new["schema_version"] = 3.into();
     let mut other_id = serde_json::to_value(&good).unwrap();
     other_id["id"] = new_id(at(1)).unwrap().into();
     let mut files = vec![
@@ -388,7 +395,7 @@ fn progress_gives_every_case_its_attempts_best_score_last_time_and_whether_ever_
         .find(|(_, flag)| is_critical(flag))
         .unwrap();
     let failed = attempt_of(case, &without_flag(case, &flag), 0, 8, 9);
-    let passed = attempt_of(case, &case.answers, 3, 9, 10);
+    let passed = attempt_of(case, &answered(case), 3, 9, 10);
     let failed_again = attempt_of(case, &without_flag(case, &flag), 0, 10, 11);
     assert!(!failed.grade.passed && passed.grade.passed);
 

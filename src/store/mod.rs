@@ -15,6 +15,7 @@
 //! ```
 
 pub mod atomic;
+pub mod cases;
 pub mod checksum;
 pub mod drafts;
 pub mod files;

@@ -39,28 +39,34 @@ impl Store {
         write_atomic(&self.practice_dir(), &format!("{}.json", attempt.id), &bytes)
     }
 
-    /// Every saved attempt, oldest first. Files that are not attempts (temporary files, other
-    /// names) are ignored; attempt files that cannot be read are reported in `problems`.
+    /// Every saved attempt, oldest first (see [`read_attempts`]).
     pub fn attempts(&self) -> Attempts {
-        let mut found = Attempts::default();
-        let Ok(entries) = std::fs::read_dir(self.practice_dir()) else { return found };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let Some(id) = name.strip_suffix(".json") else { continue };
-            if !is_valid_id(id) {
-                continue;
-            }
-            match read_attempt(&entry.path(), id) {
-                Ok(attempt) => found.attempts.push(attempt),
-                Err(problem) => found.problems.push(UnreadableAttempt { file: name.to_owned(), problem }),
-            }
-        }
-        found.attempts.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
-        found.problems.sort_by(|a, b| a.file.cmp(&b.file));
-        found.unreadable = found.problems.len();
-        found
+        read_attempts(&self.practice_dir())
     }
+}
+
+/// Every attempt in a practice folder, oldest first: this data folder's, or a student's folder
+/// a teacher collected (`practice --report DIR...`). Files that are not attempts (temporary
+/// files, other names) are ignored; attempt files that cannot be read are reported in `problems`.
+pub fn read_attempts(dir: &std::path::Path) -> Attempts {
+    let mut found = Attempts::default();
+    let Ok(entries) = std::fs::read_dir(dir) else { return found };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(id) = name.strip_suffix(".json") else { continue };
+        if !is_valid_id(id) {
+            continue;
+        }
+        match read_attempt(&entry.path(), id) {
+            Ok(attempt) => found.attempts.push(attempt),
+            Err(problem) => found.problems.push(UnreadableAttempt { file: name.to_owned(), problem }),
+        }
+    }
+    found.attempts.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
+    found.problems.sort_by(|a, b| a.file.cmp(&b.file));
+    found.unreadable = found.problems.len();
+    found
 }
 
 fn read_attempt(path: &std::path::Path, id: &str) -> Result<Attempt, &'static str> {

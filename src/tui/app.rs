@@ -41,6 +41,8 @@ pub struct Practice {
     pub cursor: usize,
     pub progress: Vec<Progress>,
     pub attempt: Option<PracticeAttempt>,
+    /// The student's name for saved attempts (`practice --student NAME`).
+    pub student: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -307,7 +309,7 @@ impl App {
     /// Start in practice mode, on the list of cases.
     pub fn enter_practice(&mut self, cases: &'static Cases) {
         let progress = crate::practice::progress(cases, &[]);
-        self.practice = Some(Practice { cases, cursor: 0, progress, attempt: None });
+        self.practice = Some(Practice { cases, cursor: 0, progress, attempt: None, student: None });
         self.screen = Screen::Practice;
     }
 
@@ -955,13 +957,15 @@ fn grade_attempt(app: &mut App) -> Vec<Effect> {
     };
     let lines = crate::practice::render_grade(&case, &grade).lines().map(str::to_owned).collect();
     let title = format!("Practice result: {}", if grade.passed { "passed" } else { "not passed" });
+    let student = app.practice.as_ref().and_then(|p| p.student.clone());
     let record = Attempt::new(
         (app.new_id)(),
         grade,
         answers.to_json(&content.questionnaire, &content.regions),
         attempt.started_at,
         app.now,
-    );
+    )
+    .with_student(student.as_deref());
     if let Some(practice) = app.practice.as_mut() {
         practice.attempt = None;
     }

@@ -23,22 +23,23 @@ pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
     run_mode(content, store, mouse, None)
 }
 
-/// Run the app in practice mode, for students: the cases, graded attempts, no patient records.
-pub fn run_practice(content: &'static Content, store: Store, mouse: bool) -> i32 {
-    match crate::practice::Cases::embedded(content) {
-        Ok(cases) => run_mode(content, store, mouse, Some(cases)),
-        Err(problems) => {
-            problems.iter().for_each(|p| eprintln!("physio-intake: {p}"));
-            1
-        }
-    }
+/// Run the app in practice mode, for students: the cases (built-in and folder cases, loaded by
+/// the caller), graded attempts carrying the student's name when given, no patient records.
+pub fn run_practice(
+    content: &'static Content,
+    store: Store,
+    mouse: bool,
+    cases: &'static crate::practice::Cases,
+    student: Option<String>,
+) -> i32 {
+    run_mode(content, store, mouse, Some((cases, student)))
 }
 
 fn run_mode(
     content: &'static Content,
     store: Store,
     mouse: bool,
-    practice: Option<&'static crate::practice::Cases>,
+    practice: Option<(&'static crate::practice::Cases, Option<String>)>,
 ) -> i32 {
     let theme = theme::Theme::from_env(std::env::var_os("NO_COLOR"));
     let (sender, wakes) = std::sync::mpsc::channel();
@@ -68,8 +69,11 @@ fn run_mode(
     let mut app = App::new(content, now, today, id_source);
     // Offered as the author of an amendment; the clinician can change it.
     app.user = std::env::var("USER").unwrap_or_default();
-    if let Some(cases) = practice {
+    if let Some((cases, student)) = practice {
         app.enter_practice(cases);
+        if let Some(practice) = app.practice.as_mut() {
+            practice.student = student;
+        }
     }
     let mut runner = Runner::new(store);
     runner.start(&mut app);
