@@ -159,9 +159,13 @@ fn half_a_screen_unanswered_is_listed_as_not_asked_with_no_score_built_on_it() {
     assert!(markdown.contains("**Not asked ("), "{markdown}");
     assert!(markdown.contains("yellow flags not assessed (6 not asked, 0 ticked)"), "{markdown}");
     assert!(!markdown.contains("yellow flags 0"), "{markdown}");
-    assert!(markdown.contains("**Answered no:**"), "answered no stays no: {markdown}");
+    // Answered no stays no: summarised in one line, listed in the appendix.
+    assert!(markdown.contains("**Screened negative:**"), "answered no stays no: {markdown}");
     // The unanswered questions are not "No" anywhere.
-    let answered_no = markdown.lines().find(|l| l.contains("**Answered no:**") && l.contains("Fever")).unwrap_or("");
+    let answered_no = markdown
+        .lines()
+        .find(|l| l.contains("**Screened negative, Safety screen") && l.contains("Fever"))
+        .unwrap_or_else(|| panic!("the negatives of the safety screen in the appendix: {markdown}"));
     assert!(!answered_no.contains("Redflag") && !answered_no.contains("Weight loss"), "{answered_no}");
 }
 
