@@ -502,14 +502,15 @@ fn an_emergency_with_a_contradicting_decision_meets_the_gate_and_completes_once_
     app.wait_until("consent answered yes", |s| {
         s.lines().any(|l| l.contains("› Consent obtained") && l.contains("Yes"))
     });
-    for step in 2..=5 {
+    for step in 2..=4 {
         app.press(key::PAGE_DOWN);
         app.wait_for(&format!("Step {step}/9"));
     }
+    app.wait_for("Step 4/9: Red flags");
     app.tab_to("New trouble passing or controlling");
     app.press("y");
     app.wait_for("REFER EMERGENCY");
-    for step in 6..=9 {
+    for step in 5..=9 {
         app.press(key::PAGE_DOWN);
         app.wait_for(&format!("Step {step}/9"));
     }
