@@ -79,6 +79,45 @@ fn a_stop_and_emergency_visit() {
     insta::assert_snapshot!("note_stop_emergency", note);
 }
 
+/// The emergency acknowledged and a decision that goes against it, overridden with who and why:
+/// both open the note, before the patient's details.
+#[test]
+fn a_stop_and_emergency_visit_acknowledged_and_overridden() {
+    use physio_intake::gate::{Acknowledgement, NotAsked, NotAskedReason, Override};
+    let answers = json!({
+        "patient.name": "Bo Marsh", "patient.dob": "1960-01-15", "patient.sex": "male",
+        "visit.date": "2026-11-22", "visit.type": "initial", "visit.clinician": "R. Singh", "visit.consent": true,
+        "complaint.condition": "sciatica", "complaint.regions": ["lower_back", "thigh_l"],
+        "redflag.bladder_bowel": true, "redflag.saddle_anaesthesia": false,
+        "decision.outcome": "defer", "decision.notes": "Declined the emergency department; GP phoned at 10:40",
+    });
+    let mut record = record("01JNOTE0000000000000000004", answers, at(22, 10));
+    record.attestations.acknowledgements.push(Acknowledgement {
+        flag: "cauda_equina".into(),
+        by: "R. Singh".into(),
+        at: at(22, 9),
+        rulebook_version: record.result.rulebook_version.clone(),
+    });
+    record.attestations.override_ = Some(Override {
+        by: "R. Singh".into(),
+        why: "Patient declined transfer after a full explanation; GP informed by phone".into(),
+        at: at(22, 10),
+        decision: "defer".into(),
+        verdict_massage: "stop".into(),
+        verdict_referral: "emergency".into(),
+    });
+    record
+        .attestations
+        .not_asked
+        .insert("redflag.sexual_dysfunction".into(), NotAsked { reason: NotAskedReason::PatientDeclined, text: None });
+    let note = markdown::markdown(content(), &record);
+    let head = &note[..note.find("- **Date of birth").expect("the header")];
+    assert!(head.contains("acknowledged by R. Singh"), "{head}");
+    assert!(head.contains("Patient declined transfer"), "{head}");
+    assert_no_rule_id_before_the_appendix(&note);
+    insta::assert_snapshot!("note_stop_emergency_acknowledged_overridden", note);
+}
+
 #[test]
 fn a_follow_up_visit_shows_the_change_and_what_was_carried_over() {
     let first = record("01JNOTE0000000000000000001", first_visit(), at(2, 10));
