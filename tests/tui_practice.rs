@@ -89,6 +89,40 @@ fn a_case_starts_on_its_visit_date_with_the_flags_hidden_and_no_banner() {
     assert_eq!(student.app.practice_case().unwrap().1.hints, 2, "each showing counts");
 }
 
+/// F3's summary and step 9's recommendation show the verdict and the flags: in an attempt they
+/// stay hidden until a hint is taken, and that hint is counted.
+#[test]
+fn the_summary_and_the_recommendation_stay_hidden_until_a_counted_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut student = Student::open(dir.path());
+    student.start_case("advanced-sciatica-bladder-and-foot");
+    student.yes("redflag.bladder_bowel");
+    student.press(KeyCode::F(3));
+    assert!(student.app.overlay.is_none(), "no summary while the flags are hidden");
+    assert_eq!(student.app.practice_case().unwrap().1.hints, 0);
+    let decision = content().questionnaire.sections.iter().position(|s| s.id == "decision").unwrap();
+    student.app.session.as_mut().unwrap().form.section = decision;
+    let hidden = screen_text(&student.app);
+    assert!(!hidden.contains("Recommendation") && !hidden.contains("STOP"), "{hidden}");
+
+    student.press(KeyCode::F(4));
+    assert_eq!(student.app.practice_case().unwrap().1.hints, 1, "the hint is counted");
+    let shown = screen_text(&student.app);
+    assert!(shown.contains("Recommendation"), "{shown}");
+    student.press(KeyCode::F(3));
+    assert!(matches!(student.app.overlay, Some(Overlay::Summary { .. })), "the summary opens after the hint");
+}
+
+/// The app drawn at 80x24, as text.
+fn screen_text(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    let theme = physio_intake::tui::theme::Theme { colour: false };
+    terminal.draw(|frame| physio_intake::tui::view::view(app, theme, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    buffer.content().iter().map(|cell| cell.symbol()).collect()
+}
+
 #[test]
 fn f10_grades_shows_the_feedback_and_saves_the_attempt_apart_from_patient_records() {
     let dir = tempfile::tempdir().unwrap();

@@ -1192,7 +1192,14 @@ fn on_wizard_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Ef
             return Vec::new();
         }
         Some(Action::Summary) => {
-            app.overlay = Some(Overlay::Summary { scroll: 0 });
+            // In a practice attempt the summary would show the hidden flags and verdict: it opens
+            // only once a hint has shown them (F4, counted).
+            if app.flags_hidden() {
+                app.status =
+                    Some(("The summary shows the flags: take a hint first (F4, counted), then F3".into(), false));
+            } else {
+                app.overlay = Some(Overlay::Summary { scroll: 0 });
+            }
             return Vec::new();
         }
         Some(Action::NextSection) => return change_section(app, 1),

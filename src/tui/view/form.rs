@@ -49,7 +49,9 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
     let mut list_area =
         Rect { y: area.y + question_height, height: area.height.saturating_sub(question_height), ..area };
-    if section.id == "decision" {
+    // The recommendation names the verdict and the flags: in a practice attempt it stays hidden
+    // with them until a hint shows them.
+    if section.id == "decision" && !app.flags_hidden() {
         // One row per item, the four options of the open decision list, and one spare: the rest
         // shows the recommendation the clinician decides beside.
         let summary_height = list_area.height.saturating_sub(visible.len() as u16 + 5).min(flags::SUMMARY_MAX_HEIGHT);
