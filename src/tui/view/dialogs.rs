@@ -108,14 +108,6 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
         Overlay::Amend { by, reason, field, problem } => {
             let record = app.session.as_ref().and_then(|s| s.record.as_ref());
             let revision = record.map_or(0, |r| r.revision);
-            let field_line = |label: &str, text: &str, focused: bool| {
-                let marker = if focused { "› " } else { "  " };
-                let cursor = if focused { "▏" } else { "" };
-                Line::from(vec![
-                    Span::styled(format!("{marker}{label:<6}"), if focused { theme.focus() } else { theme.base() }),
-                    Span::raw(format!("{text}{cursor}")),
-                ])
-            };
             let mut lines = vec![
                 Line::raw(format!(
                     "Revision {revision} stays as it is; your changes become revision {}.",
@@ -123,8 +115,8 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
                 )),
                 Line::raw("Who amends it, and why, are kept with the record."),
                 Line::raw(""),
-                field_line("Who", by, *field == 0),
-                field_line("Why", reason, *field == 1),
+                field_line(theme, "Who", by, *field == 0),
+                field_line(theme, "Why", reason, *field == 1),
                 Line::raw(""),
             ];
             match problem {
@@ -222,20 +214,12 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, screen: Rect) {
                     if referral == "none" { String::new() } else { format!(" + refer {referral}") }
                 )
             });
-            let field_line = |label: &str, text: &str, focused: bool| {
-                let marker = if focused { "› " } else { "  " };
-                let cursor = if focused { "▏" } else { "" };
-                Line::from(vec![
-                    Span::styled(format!("{marker}{label:<6}"), if focused { theme.focus() } else { theme.base() }),
-                    Span::raw(format!("{text}{cursor}")),
-                ])
-            };
             let mut lines = vec![
                 Line::raw(format!("The decision goes against the verdict ({against}).")),
                 Line::raw("Who decides, and why in their words, are kept with the record."),
                 Line::raw(""),
-                field_line("Who", by, *field == 0),
-                field_line("Why", why, *field == 1),
+                field_line(theme, "Who", by, *field == 0),
+                field_line(theme, "Why", why, *field == 1),
                 Line::raw(""),
             ];
             match problem {
@@ -314,4 +298,14 @@ fn text_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: V
     frame.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).title(title.to_owned()).border_style(theme.selected());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
+}
+
+/// One labelled text field of a dialog: the focused one marked and showing the cursor.
+fn field_line(theme: Theme, label: &str, text: &str, focused: bool) -> Line<'static> {
+    let marker = if focused { "› " } else { "  " };
+    let cursor = if focused { "▏" } else { "" };
+    Line::from(vec![
+        Span::styled(format!("{marker}{label:<6}"), if focused { theme.focus() } else { theme.base() }),
+        Span::raw(format!("{text}{cursor}")),
+    ])
 }
