@@ -31,8 +31,7 @@ fn app_on(section: &str, item: &str) -> App {
     let item_id = content.questionnaire.id(item);
     form.focus = form.visible_items(content).iter().position(|id| Some(*id) == item_id).unwrap_or(0);
     let mut app = App::new(content, now, today, Box::new(|| "01BENCH0000000000000000000".to_owned()));
-    app.session = Some(Session::new(form, "01BENCH0000000000000000001".into(), None));
-    app.screen = Screen::Wizard;
+    app.screen = Screen::Wizard(Box::new(Session::new(form, "01BENCH0000000000000000001".into(), None)));
     app
 }
 

@@ -12,7 +12,9 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
 use physio_intake::gate::{Missing, NotAskedReason};
 use physio_intake::record::{Record, Status};
-use physio_intake::tui::app::{App, COMPLETED_BANNER, Effect, Msg, OpenedRecord, Overlay, Screen, Session, update};
+use physio_intake::tui::app::{
+    App, COMPLETED_BANNER, Dialog, Effect, Msg, NotAskedDialog, OpenedRecord, Screen, Session, WhoWhy, update,
+};
 use physio_intake::tui::form::Form;
 use physio_intake::tui::keymap::Context;
 use physio_intake::tui::theme::Theme;
@@ -60,8 +62,7 @@ fn answers(extra: Value, without: &[&str]) -> Map<String, Value> {
 fn wizard(answers: &Map<String, Value>) -> App {
     let form = Form::from_answers(content(), answers, today());
     let mut app = App::new(content(), nine_o_clock(), today(), ids());
-    app.session = Some(Session::new(form, "01GATEDRAFT000000000000001".into(), None));
-    app.screen = Screen::Wizard;
+    app.screen = Screen::Wizard(Box::new(Session::new(form, "01GATEDRAFT000000000000001".into(), None)));
     app
 }
 
@@ -84,7 +85,7 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn session(app: &App) -> &Session {
-    app.session.as_ref().expect("an open intake")
+    app.session().expect("an open intake")
 }
 
 fn focused(app: &App) -> String {
@@ -110,14 +111,14 @@ fn screen_text(app: &App, width: u16, height: u16) -> String {
 fn f10_gate(app: &mut App) -> Vec<Missing> {
     let effects = press(app, KeyCode::F(10));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(matches!(app.overlay, Some(Overlay::Gate { .. })), "{:?}", app.overlay);
+    assert!(matches!(app.dialog, Some(Dialog::Gate { .. })), "{:?}", app.dialog);
     app.gate_missing()
 }
 
 /// F10, expecting the record to be saved completed.
 fn f10_saves(app: &mut App) -> Record {
     let effects = press(app, KeyCode::F(10));
-    let Some(Effect::SaveRecord(record)) = effects.into_iter().next() else { panic!("not saved: {:?}", app.overlay) };
+    let Some(Effect::SaveRecord(record)) = effects.into_iter().next() else { panic!("not saved: {:?}", app.dialog) };
     assert_eq!(record.status, Status::Completed);
     *record
 }
@@ -158,7 +159,7 @@ fn a_clean_whole_intake_meets_no_gate_and_turns_read_only_once_completed() {
     press(&mut app, KeyCode::Char('y'));
     assert!(!session(&app).unsaved);
     let effects = ctrl(&mut app, 'q');
-    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(app.dialog.is_none(), "{:?}", app.dialog);
     assert_eq!(effects, vec![Effect::Quit]);
 }
 
@@ -172,7 +173,7 @@ fn an_unacknowledged_emergency_is_the_one_line_of_the_gate_and_ctrl_a_records_wh
     assert!(screen.contains("Not acknowledged: REFER EMERGENCY"), "{screen}");
     // Enter goes to the flag in the panel.
     press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     let flag = session(&app).flag_focus.expect("the flag panel has the focus");
     let rule = content().rulebook.rule(session(&app).form.assessment.flags[flag].rule);
     assert_eq!(rule.id, flags_needing_acknowledgement(&app)[0]);
@@ -196,15 +197,15 @@ fn unanswered_screening_questions_are_listed_and_each_is_answered_or_marked_not_
     assert_eq!(focused(&app), "screen.fever");
     // Ctrl-N: why it was not asked; "other" needs words.
     ctrl(&mut app, 'n');
-    assert!(matches!(app.overlay, Some(Overlay::NotAsked { .. })), "{:?}", app.overlay);
+    assert!(matches!(app.dialog, Some(Dialog::NotAsked(..))), "{:?}", app.dialog);
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::NotAsked { problem: Some(_), .. })), "{:?}", app.overlay);
+    assert!(matches!(app.dialog, Some(Dialog::NotAsked(NotAskedDialog { problem: Some(_), .. }))), "{:?}", app.dialog);
     type_text(&mut app, "fire alarm");
     press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     let mark = session(&app).attestations.not_asked.get("screen.fever").cloned().expect("marked");
     assert_eq!(mark.reason, NotAskedReason::Other);
     assert!(screen_text(&app, 80, 24).contains("not asked (other: fire alarm)"));
@@ -232,13 +233,13 @@ fn a_decision_against_the_verdict_needs_an_override_with_who_and_why() {
     // Enter goes to the decision and opens the override, who filled in from the visit.
     press(&mut app, KeyCode::Enter);
     assert_eq!(focused(&app), "decision.outcome");
-    let Some(Overlay::Override { by, field, .. }) = &app.overlay else { panic!("{:?}", app.overlay) };
+    let Some(Dialog::Override(WhoWhy { by, field, .. })) = &app.dialog else { panic!("{:?}", app.dialog) };
     assert_eq!((by.as_str(), *field), ("Sam Physio", 1));
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Override { problem: Some(_), .. })), "why is required");
+    assert!(matches!(app.dialog, Some(Dialog::Override(WhoWhy { problem: Some(_), .. }))), "why is required");
     type_text(&mut app, "patient refused transfer; GP phoned");
     press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     let record = f10_saves(&mut app);
     let override_ = record.attestations.override_.expect("kept with the record");
     assert_eq!((override_.by.as_str(), override_.why.as_str()), ("Sam Physio", "patient refused transfer; GP phoned"));
@@ -251,7 +252,7 @@ fn a_flag_that_fires_after_an_acknowledgement_needs_its_own() {
     let mut app = wizard(&emergency("refer"));
     ctrl(&mut app, 'a');
     assert!(flags_needing_acknowledgement(&app).is_empty());
-    let session = app.session.as_mut().expect("a session");
+    let session = app.session_mut().expect("a session");
     let id = content().questionnaire.id("redflag.chest_symptoms").expect("an item");
     session.form.section =
         content().questionnaire.sections.iter().position(|s| s.items.contains(&id)).expect("a section");

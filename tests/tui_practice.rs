@@ -6,7 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
 use physio_intake::practice::Cases;
 use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Effect, Msg, Overlay, Screen, update};
+use physio_intake::tui::app::{App, Dialog, Effect, Msg, Screen, update};
 use physio_intake::tui::runner::Runner;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::os::unix::fs::PermissionsExt;
@@ -27,7 +27,7 @@ impl Student {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let mut app = App::new(content(), now, today, Box::new(|| new_id(Utc::now()).unwrap()));
-        app.enter_practice(Cases::embedded(content()).unwrap());
+        app.enter_practice(Cases::embedded(content()).unwrap(), None);
         let mut runner = Runner::new(Store::open(dir).unwrap());
         runner.start(&mut app);
         Student { app, runner, effects: Vec::new() }
@@ -53,18 +53,18 @@ impl Student {
 
     fn start_case(&mut self, id: &str) {
         let index = self.app.practice.as_ref().unwrap().cases.cases.iter().position(|c| c.id == id).unwrap();
-        while self.app.practice.as_ref().unwrap().cursor < index {
+        while matches!(&self.app.screen, Screen::Practice(list) if list.cursor < index) {
             self.press(KeyCode::Down);
         }
         self.press(KeyCode::Enter);
-        assert_eq!(self.app.screen, Screen::Wizard);
+        assert!(matches!(self.app.screen, Screen::Wizard(_)));
     }
 
     /// Answer a yes/no item yes by focusing it (the keys that move focus are tested elsewhere).
     fn yes(&mut self, item: &str) {
         let id = content().questionnaire.id(item).unwrap();
         let section = &content().questionnaire.section_of(id).id;
-        let session = self.app.session.as_mut().unwrap();
+        let session = self.app.session_mut().unwrap();
         session.form.section = content().questionnaire.sections.iter().position(|s| &s.id == section).unwrap();
         session.form.focus = session.form.visible_items(content()).iter().position(|i| *i == id).unwrap();
         self.press(KeyCode::Char('y'));
@@ -79,7 +79,7 @@ fn a_case_starts_on_its_visit_date_with_the_flags_hidden_and_no_banner() {
     student.yes("redflag.bladder_bowel");
     assert!(student.app.flags_hidden());
     assert!(student.app.banner_flags().is_empty(), "an emergency banner would give the answer away");
-    assert!(!student.app.session.as_ref().unwrap().form.assessment.flags.is_empty(), "evaluated all the same");
+    assert!(!student.app.session().unwrap().form.assessment.flags.is_empty(), "evaluated all the same");
 
     student.press(KeyCode::F(4));
     assert!(!student.app.flags_hidden());
@@ -98,10 +98,10 @@ fn the_summary_and_the_recommendation_stay_hidden_until_a_counted_hint() {
     student.start_case("advanced-sciatica-bladder-and-foot");
     student.yes("redflag.bladder_bowel");
     student.press(KeyCode::F(3));
-    assert!(student.app.overlay.is_none(), "no summary while the flags are hidden");
+    assert!(student.app.dialog.is_none(), "no summary while the flags are hidden");
     assert_eq!(student.app.practice_case().unwrap().1.hints, 0);
     let decision = content().questionnaire.sections.iter().position(|s| s.id == "decision").unwrap();
-    student.app.session.as_mut().unwrap().form.section = decision;
+    student.app.session_mut().unwrap().form.section = decision;
     let hidden = screen_text(&student.app);
     assert!(!hidden.contains("Recommendation") && !hidden.contains("STOP"), "{hidden}");
 
@@ -110,7 +110,7 @@ fn the_summary_and_the_recommendation_stay_hidden_until_a_counted_hint() {
     let shown = screen_text(&student.app);
     assert!(shown.contains("Recommendation"), "{shown}");
     student.press(KeyCode::F(3));
-    assert!(matches!(student.app.overlay, Some(Overlay::Summary { .. })), "the summary opens after the hint");
+    assert!(matches!(student.app.dialog, Some(Dialog::Summary { .. })), "the summary opens after the hint");
 }
 
 /// The app drawn at 80x24, as text.
@@ -134,8 +134,8 @@ fn f10_grades_shows_the_feedback_and_saves_the_attempt_apart_from_patient_record
     student.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     student.press(KeyCode::F(10));
 
-    assert_eq!(student.app.screen, Screen::Practice);
-    let Some(Overlay::Text { title, lines, .. }) = &student.app.overlay else { panic!("the result is shown") };
+    assert!(matches!(student.app.screen, Screen::Practice(_)));
+    let Some(Dialog::Text { title, lines, .. }) = &student.app.dialog else { panic!("the result is shown") };
     // Two answers and no decision: the screening questions not asked (30) and the missing
     // decision (10) cost more than the hint (3), and the attempt does not pass.
     assert_eq!(title, "Practice result: not passed");
@@ -170,7 +170,7 @@ fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     let mut student = Student::open(dir.path());
     student.start_case("foundation-fever-came-anyway");
     student.press(KeyCode::F(10));
-    let Some(Overlay::Text { title, lines, .. }) = &student.app.overlay else { panic!("the result is shown") };
+    let Some(Dialog::Text { title, lines, .. }) = &student.app.dialog else { panic!("the result is shown") };
     assert_eq!(title, "Practice result: not passed");
     assert!(lines.iter().any(|l| l.contains("MISSED Fever or acute illness")), "{lines:?}");
     student.press(KeyCode::Esc);
@@ -178,10 +178,10 @@ fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     student.start_case("foundation-fever-came-anyway");
     student.yes("screen.fever");
     student.send(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)));
-    assert!(matches!(student.app.overlay, Some(Overlay::QuitConfirm { .. })), "answers given: ask first");
+    assert!(matches!(student.app.dialog, Some(Dialog::Ask { .. })), "answers given: ask first");
     student.press(KeyCode::Right);
     student.press(KeyCode::Enter); // Discard: back to the cases, the app still running
-    assert_eq!(student.app.screen, Screen::Practice);
+    assert!(matches!(student.app.screen, Screen::Practice(_)));
     assert!(!student.app.quitting);
     assert_eq!(Store::open(dir.path()).unwrap().attempts().attempts.len(), 1, "only the graded attempt");
 

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
 use physio_intake::record::{Decoded, Record, Status};
 use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Effect, Msg, Overlay, Screen, update};
+use physio_intake::tui::app::{App, Dialog, Effect, Home, Msg, Question, Screen, WhoWhy, update};
 use physio_intake::tui::runner::Runner;
 use physio_intake::tui::theme::Theme;
 use physio_intake::tui::view::view;
@@ -93,10 +93,11 @@ impl Clinic {
     }
 
     fn go_to_records(&mut self) {
-        self.app.screen = Screen::Home;
-        self.app.home_cursor = self.app.home_entries().len() - 2; // Records, above Quit
+        // Records is above Quit, at the bottom of Home.
+        let cursor = physio_intake::tui::screens::home::entries(&self.app).len() - 2;
+        self.app.screen = Screen::Home(Home { cursor });
         self.press(KeyCode::Enter);
-        assert_eq!(self.app.screen, Screen::Records);
+        assert!(matches!(self.app.screen, Screen::Records(_)));
     }
 
     /// Focus an item of the open session by id (moving through sections as a clinician would).
@@ -111,11 +112,11 @@ impl Clinic {
             self.press(KeyCode::PageUp);
         }
         let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
-        self.app.session.as_mut().unwrap().form.focus = position;
+        self.app.session_mut().unwrap().form.focus = position;
     }
 
     fn session(&self) -> &physio_intake::tui::app::Session {
-        self.app.session.as_ref().expect("an open intake")
+        self.app.session().expect("an open intake")
     }
 
     fn answer(&self, item: &str) -> Option<Value> {
@@ -155,12 +156,13 @@ fn typing_in_the_records_browser_filters_by_patient_date_or_status_and_esc_clear
     saved_record(dir.path(), json!({"patient.name": "Ana Ellison", "visit.date": "2026-12-02"}), Status::Completed);
     let mut clinic = Clinic::open(dir.path());
     clinic.go_to_records();
-    assert_eq!(clinic.app.filtered_records().len(), 3);
+    assert_eq!(clinic.app.records().unwrap().shown.len(), 3);
 
     clinic.type_text("ELL");
-    assert_eq!(clinic.app.filtered_records().len(), 2, "case does not matter");
+    assert_eq!(clinic.app.records().unwrap().shown.len(), 2, "case does not matter");
     clinic.type_text(" 2026-12");
-    let shown: Vec<_> = clinic.app.filtered_records().iter().map(|&i| clinic.app.records[i].patient.clone()).collect();
+    let records = clinic.app.records().unwrap();
+    let shown: Vec<_> = records.shown.iter().map(|&i| records.entries[i].patient.clone()).collect();
     assert_eq!(shown, vec![Some("Ana Ellison".to_owned())], "every word must match");
     assert!(clinic.screen().contains("Filter: ELL 2026-12"));
 
@@ -168,14 +170,14 @@ fn typing_in_the_records_browser_filters_by_patient_date_or_status_and_esc_clear
         clinic.press(KeyCode::Backspace);
     }
     clinic.type_text(" progress");
-    assert_eq!(clinic.app.filtered_records().len(), 0, "Tomas is in progress but not an Ell…");
+    assert_eq!(clinic.app.records().unwrap().shown.len(), 0, "Tomas is in progress but not an Ell…");
     assert!(clinic.screen().contains("No record matches the filter."));
 
     clinic.press(KeyCode::Esc);
-    assert_eq!((clinic.app.screen, clinic.app.records_filter.as_str()), (Screen::Records, ""), "Esc clears first");
-    assert_eq!(clinic.app.filtered_records().len(), 3);
+    assert_eq!(clinic.app.records().map(|r| r.filter.as_str()), Some(""), "Esc clears first");
+    assert_eq!(clinic.app.records().unwrap().shown.len(), 3);
     clinic.press(KeyCode::Esc);
-    assert_eq!(clinic.app.screen, Screen::Home);
+    assert!(matches!(clinic.app.screen, Screen::Home(_)));
 }
 
 #[test]
@@ -185,7 +187,7 @@ fn a_completed_record_opens_read_only_with_a_banner_and_keys_change_nothing() {
     let mut clinic = Clinic::open(dir.path());
     clinic.go_to_records();
     clinic.press(KeyCode::Enter);
-    assert_eq!(clinic.app.screen, Screen::Wizard);
+    assert!(matches!(clinic.app.screen, Screen::Wizard(_)));
     assert!(clinic.screen().contains("READ-ONLY: completed · F5 amend"), "{}", clinic.screen());
 
     clinic.focus("screen.fever");
@@ -196,7 +198,7 @@ fn a_completed_record_opens_read_only_with_a_banner_and_keys_change_nothing() {
     assert!(clinic.app.status.as_ref().is_some_and(|(text, problem)| *problem && text.contains("Not saved")));
 
     clinic.ctrl('q');
-    assert_eq!(clinic.app.screen, Screen::Records, "Ctrl-Q closes the record, back to the list");
+    assert!(matches!(clinic.app.screen, Screen::Records(_)), "Ctrl-Q closes the record, back to the list");
     assert!(!clinic.quit);
 }
 
@@ -209,19 +211,19 @@ fn an_amendment_asks_who_and_why_then_saves_the_next_revision_and_keeps_the_orig
     clinic.press(KeyCode::Enter);
 
     clinic.press(KeyCode::F(5));
-    assert!(matches!(&clinic.app.overlay, Some(Overlay::Amend { by, .. }) if by == "j.okafor"), "who is offered");
+    assert!(matches!(&clinic.app.dialog, Some(Dialog::Amend(WhoWhy { by, .. })) if by == "j.okafor"), "who is offered");
     for _ in 0.."j.okafor".len() {
         clinic.press(KeyCode::Backspace);
     }
     clinic.press(KeyCode::Enter); // to "why"
     clinic.press(KeyCode::Enter); // both empty
-    assert!(matches!(&clinic.app.overlay, Some(Overlay::Amend { problem: Some(_), .. })), "both are required");
+    assert!(matches!(&clinic.app.dialog, Some(Dialog::Amend(WhoWhy { problem: Some(_), .. }))), "both are required");
     clinic.type_text("Pain score was misheard");
     clinic.press(KeyCode::Up);
     clinic.type_text("J. Okafor");
     clinic.press(KeyCode::Enter);
     clinic.press(KeyCode::Enter);
-    assert_eq!(clinic.app.overlay, None);
+    assert_eq!(clinic.app.dialog, None);
     assert_eq!(clinic.session().read_only, None, "editable while amending");
 
     clinic.focus("pain.now");
@@ -315,7 +317,10 @@ fn a_follow_up_restored_after_a_crash_still_knows_the_visit_it_follows() {
         // The app is killed here: no quit, no save.
     }
     let mut clinic = Clinic::open(dir.path());
-    assert!(matches!(clinic.app.overlay, Some(Overlay::Recovery { .. })), "the draft is offered");
+    assert!(
+        matches!(clinic.app.dialog, Some(Dialog::Ask { question: Question::Recover { .. }, .. })),
+        "the draft is offered"
+    );
     clinic.press(KeyCode::Enter); // Restore
     assert_eq!(clinic.answer("pain.now"), Some(json!(2)));
     assert_eq!(clinic.session().previous.as_ref().map(|p| p.record_id.as_str()), Some(first.id.as_str()));

@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
 use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Effect, Msg, Overlay, update};
+use physio_intake::tui::app::{App, Dialog, Effect, Home, Msg, Question, Screen, update};
 use physio_intake::tui::runner::{Runner, without_controls};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
@@ -76,16 +76,16 @@ impl Clinic {
     }
 
     fn new_intake_named(&mut self, name: &str) {
-        self.app.home_cursor = 0;
+        self.app.screen = Screen::Home(Home { cursor: 0 });
         self.press(KeyCode::Enter);
         let id = content().questionnaire.id("patient.name").unwrap();
         let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
-        self.app.session.as_mut().unwrap().form.focus = position;
+        self.app.session_mut().unwrap().form.focus = position;
         self.type_text(name);
     }
 
     fn session(&self) -> &physio_intake::tui::app::Session {
-        self.app.session.as_ref().expect("an open intake")
+        self.app.session().expect("an open intake")
     }
 }
 
@@ -119,7 +119,7 @@ fn a_kill_right_after_ctrl_s_leaves_nothing_to_recover_and_one_record() {
 
     let second = Clinic::open(dir.path());
     assert!(second.app.drafts.is_empty(), "what the record already holds is not offered again");
-    assert!(second.app.overlay.is_none());
+    assert!(second.app.dialog.is_none());
     assert_eq!(drafts(dir.path()), 0, "the left-over draft is removed quietly");
     assert_eq!(records(dir.path()).len(), 1, "never a duplicate");
 }
@@ -140,7 +140,7 @@ fn a_draft_older_than_the_save_is_offered_and_restoring_it_updates_that_record_n
     let mut second = Clinic::open(dir.path());
     assert_eq!(second.app.drafts.len(), 1, "the draft differs from the record: offered");
     assert_eq!(second.app.drafts[0].record_id.as_deref(), Some(id.as_str()), "as changes to that record");
-    assert!(matches!(second.app.overlay, Some(Overlay::Recovery { .. })));
+    assert!(matches!(second.app.dialog, Some(Dialog::Ask { question: Question::Recover { .. }, .. })));
     second.press(KeyCode::Enter); // Restore
     let status = second.app.status.clone().unwrap_or_default().0;
     assert!(status.contains("saved again since"), "the conflict is said: {status}");

@@ -14,8 +14,9 @@ use physio_intake::record::{Record, Status};
 use physio_intake::report::VerdictReport;
 use physio_intake::store::drafts::DraftSummary;
 use physio_intake::store::index::ListEntry;
-use physio_intake::tui::app::{App, COMPLETED_BANNER, Overlay, Screen, Session};
+use physio_intake::tui::app::{App, COMPLETED_BANNER, Dialog, Home, Question, Records, Screen, Session, WhoWhy};
 use physio_intake::tui::form::Form;
+use physio_intake::tui::screens::cases::CaseList;
 use physio_intake::tui::theme::Theme;
 use physio_intake::tui::view::view;
 use ratatui::Terminal;
@@ -61,8 +62,7 @@ fn wizard_with(answers: &Map<String, Value>, section: &str) -> App {
     let mut form = Form::from_answers(content(), answers, today());
     form.section = content().questionnaire.sections.iter().position(|s| s.id == section).expect("a section");
     let mut app = app();
-    app.session = Some(Session::new(form, "01SNAPDRAFT000000000000000".into(), None));
-    app.screen = Screen::Wizard;
+    app.screen = Screen::Wizard(Box::new(Session::new(form, "01SNAPDRAFT000000000000000".into(), None)));
     app
 }
 
@@ -75,7 +75,7 @@ fn wizard_on(item: &str) -> App {
     let id = content().questionnaire.id(item).expect("an item");
     let section = content().questionnaire.section_of(id).id.clone();
     let mut app = wizard(&section);
-    let session = app.session.as_mut().expect("a session");
+    let session = app.session_mut().expect("a session");
     session.form.focus = session.form.visible_items(content()).iter().position(|i| *i == id).expect("shown");
     app
 }
@@ -83,7 +83,7 @@ fn wizard_on(item: &str) -> App {
 /// The session as a completed record opened from the records browser: read-only, F5 amends it.
 fn completed(mut app: App) -> App {
     let now = app.now;
-    if let Some(session) = app.session.as_mut() {
+    if let Some(session) = app.session_mut() {
         let record =
             Record::new(content(), "01SNAPREC0000000000000001".into(), &session.form.answers, Status::Completed, now);
         session.record = Some(record);
@@ -109,15 +109,21 @@ fn entry(n: u32, patient: &str, date: &str, status: &str, massage: &str, referra
 /// The records browser with a few records, as the store lists them (newest visit first).
 fn records() -> App {
     let mut app = app();
-    app.records = vec![
+    app.screen = Screen::Records(Records::new(vec![
         entry(1, "Margaret Ellis", "2026-11-22", "completed", "avoid", "routine"),
         entry(2, "Tomas Reyes", "2026-11-20", "in_progress", "clear", "none"),
         entry(3, "Ana Ellison", "2026-10-02", "amended", "stop", "emergency"),
         entry(4, "Wei Zhang", "2026-09-14", "completed", "modify", "none"),
         ListEntry { patient: None, verdict: None, ..entry(5, "", "2026-09-01", "in_progress", "", "") },
-    ];
-    app.screen = Screen::Records;
+    ]));
     app
+}
+
+/// Type a filter into the records browser.
+fn filter(app: &mut App, words: &str) {
+    if let Screen::Records(records) = &mut app.screen {
+        records.set_filter(words);
+    }
 }
 
 fn recovery() -> App {
@@ -130,7 +136,7 @@ fn recovery() -> App {
         other_host: None,
     };
     app.drafts = vec![draft(1, Some("Margaret Ellis"), 12), draft(2, None, 3)];
-    app.overlay = Some(Overlay::Recovery { draft: 0, button: 0 });
+    app.dialog = Some(Dialog::Ask { question: Question::Recover { draft: 0 }, button: 0 });
     app
 }
 
@@ -231,7 +237,7 @@ fn the_open_editors_at_80x24() {
     insta::assert_snapshot!("editor_body_chart_80x24", screen(&wizard_on("screen.open_wound.regions"), 80, 24));
     insta::assert_snapshot!("editor_choice_80x24", screen(&wizard_on("complaint.condition"), 80, 24));
     let mut notes = wizard_on("decision.notes");
-    if let Some(session) = notes.session.as_mut() {
+    if let Some(session) = notes.session_mut() {
         let id = content().questionnaire.id("decision.notes").expect("an item");
         let text = "Light pressure only; avoid right lower leg and left leg veins; GP letter re BP. \
                     Explained why the calf is left alone today and when to seek help.";
@@ -247,15 +253,18 @@ fn the_open_editors_at_80x24() {
     invalid.insert("patient.dob".into(), json!("1958-02-30"));
     let mut app = wizard_with(&invalid, "symptoms");
     insta::assert_snapshot!("invalid_answer_80x24", screen(&app, 80, 24));
-    app.session.as_mut().expect("a session").form.section = 0;
+    app.session_mut().expect("a session").form.section = 0;
     insta::assert_snapshot!("invalid_date_80x24", screen(&app, 80, 24));
 }
 
 #[test]
 fn a_new_intake_at_80x24() {
     let mut app = app();
-    app.session = Some(Session::new(Form::new(content(), today()), "01SNAPDRAFT000000000000000".into(), None));
-    app.screen = Screen::Wizard;
+    app.screen = Screen::Wizard(Box::new(Session::new(
+        Form::new(content(), today()),
+        "01SNAPDRAFT000000000000000".into(),
+        None,
+    )));
     insta::assert_snapshot!("new_intake_80x24", screen(&app, 80, 24));
 }
 
@@ -272,44 +281,47 @@ fn home_records_and_recovery() {
     insta::assert_snapshot!("home_80x24", screen(&app(), 80, 24));
     insta::assert_snapshot!("recovery_80x24", screen(&recovery(), 80, 24));
     let mut home = recovery();
-    home.overlay = None;
-    home.home_cursor = 1;
+    home.dialog = None;
+    home.screen = Screen::Home(Home { cursor: 1 });
     insta::assert_snapshot!("home_with_drafts_80x24", screen(&home, 80, 24));
 
     let mut list = records();
     insta::assert_snapshot!("records_80x24", screen(&list, 80, 24));
     insta::assert_snapshot!("records_120x40", screen(&list, 120, 40));
-    list.records_filter = "ell".into();
+    filter(&mut list, "ell");
     insta::assert_snapshot!("records_filtered_80x24", screen(&list, 80, 24));
-    list.records_filter = "nobody".into();
+    filter(&mut list, "nobody");
     insta::assert_snapshot!("records_no_match_80x24", screen(&list, 80, 24));
     let mut empty = app();
-    empty.screen = Screen::Records;
+    empty.screen = Screen::Records(Records::default());
     insta::assert_snapshot!("records_empty_80x24", screen(&empty, 80, 24));
 }
 
 #[test]
 fn dialogs_over_the_wizard() {
     let mut over = wizard("safety");
-    over.overlay = Some(Overlay::Help { scroll: 0 });
+    over.dialog = Some(Dialog::Help { scroll: 0 });
     insta::assert_snapshot!("help_80x24", screen(&over, 80, 24));
     insta::assert_snapshot!("help_120x40", screen(&over, 120, 40));
-    over.overlay = Some(Overlay::QuitConfirm { button: 0 });
+    over.dialog = Some(Dialog::Ask { question: Question::Quit, button: 0 });
     insta::assert_snapshot!("quit_confirm_80x24", screen(&over, 80, 24));
-    over.overlay = Some(Overlay::FlagDetail { flag: 0, scroll: 0 });
+    over.dialog = Some(Dialog::FlagDetail { flag: 0, scroll: 0 });
     insta::assert_snapshot!("flag_detail_80x24", screen(&over, 80, 24));
-    over.overlay = Some(Overlay::Summary { scroll: 0 });
+    over.dialog = Some(Dialog::Summary { scroll: 0 });
     insta::assert_snapshot!("summary_80x24", screen(&over, 80, 24));
     insta::assert_snapshot!("summary_120x40", screen(&over, 120, 40));
     let mut amend = completed(wizard("safety"));
-    amend.overlay = Some(Overlay::Amend { by: "J. Okafor".into(), reason: String::new(), field: 1, problem: None });
+    amend.dialog = Some(Dialog::Amend(WhoWhy { by: "J. Okafor".into(), why: String::new(), field: 1, problem: None }));
     insta::assert_snapshot!("amend_80x24", screen(&amend, 80, 24));
 
     // F10 on a new intake: what blocks completion.
     let mut fresh = app();
-    fresh.session = Some(Session::new(Form::new(content(), today()), "01SNAPDRAFT000000000000000".into(), None));
-    fresh.screen = Screen::Wizard;
-    fresh.overlay = Some(Overlay::Gate { cursor: 0 });
+    fresh.screen = Screen::Wizard(Box::new(Session::new(
+        Form::new(content(), today()),
+        "01SNAPDRAFT000000000000000".into(),
+        None,
+    )));
+    fresh.dialog = Some(Dialog::Gate { cursor: 0 });
     insta::assert_snapshot!("not_completed_80x24", screen(&fresh, 80, 24));
 }
 
@@ -330,7 +342,7 @@ fn a_terminal_below_80x24_says_so_and_keeps_the_state() {
 fn the_flag_panel_and_banners_in_colour_and_without() {
     let mut app = wizard_with(&red_flag_intake(), "red_flags");
     // The cursor on the third flag, to show the selection against the badges.
-    app.session.as_mut().expect("a session").flag_focus = Some(2);
+    app.session_mut().expect("a session").flag_focus = Some(2);
     for (name, theme) in [("colour", COLOUR), ("no_color", MONO)] {
         let buffer = render(&app, theme, 120, 40);
         // Title and both banners across the width; then the panel: the right-hand 40 columns,
@@ -380,11 +392,11 @@ fn the_flag_panel_and_banners_in_colour_and_without() {
 /// Practice: the case list, and an attempt on a case with its story beside the form.
 fn practice(on_case: bool) -> App {
     let mut app = app();
-    app.enter_practice(physio_intake::practice::Cases::embedded(content()).unwrap());
+    app.enter_practice(physio_intake::practice::Cases::embedded(content()).unwrap(), None);
     if on_case {
         let cases = &app.practice.as_ref().unwrap().cases.cases;
         let index = cases.iter().position(|c| c.id == "foundation-fever-came-anyway").unwrap();
-        app.practice.as_mut().unwrap().cursor = index;
+        app.screen = Screen::Practice(CaseList { cursor: index });
         let _ = physio_intake::tui::app::update(
             &mut app,
             physio_intake::tui::app::Msg::Key(ratatui::crossterm::event::KeyEvent::from(
@@ -400,7 +412,7 @@ fn practice_cases_and_an_attempt_with_its_story_at_80x24() {
     insta::assert_snapshot!("practice_cases_80x24", screen(&practice(false), 80, 24));
     insta::assert_snapshot!("practice_attempt_80x24", screen(&practice(true), 80, 24));
     let mut leaving = practice(true);
-    leaving.overlay = Some(Overlay::QuitConfirm { button: 0 });
+    leaving.dialog = Some(Dialog::Ask { question: Question::LeaveAttempt, button: 0 });
     insta::assert_snapshot!("practice_leave_80x24", screen(&leaving, 80, 24));
 }
 
@@ -410,10 +422,10 @@ fn every_screen() -> Vec<(String, App)> {
     screens.push(("practice cases".into(), practice(false)));
     screens.push(("practice attempt".into(), practice(true)));
     let mut filtered = records();
-    filtered.records_filter = "zzz".into();
+    filter(&mut filtered, "zzz");
     screens.push(("records: no match".into(), filtered));
     let mut empty = app();
-    empty.screen = Screen::Records;
+    empty.screen = Screen::Records(Records::default());
     screens.push(("records: none".into(), empty));
     for section in &content().questionnaire.sections {
         screens.push((format!("section {}", section.id), wizard_with(&red_flag_intake(), &section.id)));
@@ -422,30 +434,33 @@ fn every_screen() -> Vec<(String, App)> {
         screens.push((format!("editor {item}"), wizard_on(item)));
     }
     let mut flags = wizard_with(&red_flag_intake(), "safety");
-    flags.session.as_mut().expect("a session").flag_focus = Some(14);
+    flags.session_mut().expect("a session").flag_focus = Some(14);
     screens.push(("flag panel focus".into(), flags));
     let mut read_only = completed(wizard("goals"));
-    read_only.session.as_mut().expect("a session").read_only = Some("x".repeat(400));
+    read_only.session_mut().expect("a session").read_only = Some("x".repeat(400));
     screens.push(("read-only".into(), read_only));
     let mut blank = app();
-    blank.session = Some(Session::new(Form::new(content(), today()), "01SNAPDRAFT000000000000000".into(), None));
-    blank.screen = Screen::Wizard;
+    blank.screen = Screen::Wizard(Box::new(Session::new(
+        Form::new(content(), today()),
+        "01SNAPDRAFT000000000000000".into(),
+        None,
+    )));
     screens.push(("new intake".into(), blank));
     for overlay in [
-        Overlay::Help { scroll: 0 },
-        Overlay::Help { scroll: 500 },
-        Overlay::QuitConfirm { button: 2 },
-        Overlay::FlagDetail { flag: 1, scroll: 0 },
-        Overlay::FlagDetail { flag: 99, scroll: 0 },
-        Overlay::Summary { scroll: 5 },
-        Overlay::Amend { by: "x".repeat(300), reason: "y".into(), field: 0, problem: Some("both".into()) },
-        Overlay::Text { title: "T".repeat(200), lines: vec!["line ".repeat(40); 30], scroll: 100 },
-        Overlay::Recovery { draft: 1, button: 1 },
+        Dialog::Help { scroll: 0 },
+        Dialog::Help { scroll: 500 },
+        Dialog::Ask { question: Question::Quit, button: 2 },
+        Dialog::FlagDetail { flag: 1, scroll: 0 },
+        Dialog::FlagDetail { flag: 99, scroll: 0 },
+        Dialog::Summary { scroll: 5 },
+        Dialog::Amend(WhoWhy { by: "x".repeat(300), why: "y".into(), field: 0, problem: Some("both".into()) }),
+        Dialog::Text { title: "T".repeat(200), lines: vec!["line ".repeat(40); 30], scroll: 100 },
+        Dialog::Ask { question: Question::Recover { draft: 1 }, button: 1 },
     ] {
         let mut app = wizard_with(&red_flag_intake(), "red_flags");
-        app.drafts = recovery().drafts;
+        app.drafts = recovery().drafts.clone();
         screens.push((format!("{overlay:?}").chars().take(40).collect(), {
-            app.overlay = Some(overlay);
+            app.dialog = Some(overlay);
             app
         }));
     }
@@ -540,7 +555,7 @@ fn every_editor_and_banner_renders_at_every_size_up_to_300x100() {
 
 #[test]
 fn every_dialog_renders_at_every_size_up_to_300x100() {
-    let screens: Vec<_> = every_screen().into_iter().filter(|(_, app)| app.overlay.is_some()).collect();
+    let screens: Vec<_> = every_screen().into_iter().filter(|(_, app)| app.dialog.is_some()).collect();
     assert!(screens.len() >= 10);
     sweep(&screens, &layout_sizes());
 }

@@ -26,71 +26,43 @@ pub mod os;
 pub mod practice;
 pub mod records;
 
-use std::fmt;
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 /// Why something could not be read or saved, in words a clinician can act on. Never holds file
 /// content or patient data; paths are data-directory paths with opaque ids.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
     /// The data directory itself could not be found or made.
+    #[error("the data folder cannot be used: {0}")]
     DataDir(String),
     /// A save did not complete: the previous file is untouched.
+    #[error("not saved: {0}; the previous version is unchanged")]
     NotSaved(String),
     /// A read failed for a reason other than the file's content.
+    #[error("{0}")]
     Io(String),
+    #[error("no record {0}")]
     NotFound(String),
     /// Another revision was saved since this one was opened.
-    Conflict {
-        id: String,
-        on_disk: u32,
-        expected: u32,
-    },
+    #[error(
+        "not saved: record {id} was changed elsewhere (revision {on_disk} on disk, this copy is based on revision {expected}); reopen it to see the other change"
+    )]
+    Conflict { id: String, on_disk: u32, expected: u32 },
     /// The record is completed: changes must be amendments, with who and why.
+    #[error("record {0} is completed: change it by an amendment, which records who changed it and why")]
     Final(String),
     /// The record was written by a newer version of physio-intake: read-only here.
+    #[error("record {0} was written by a newer version of physio-intake; it can be read here but not changed")]
     ReadOnly(String),
     /// The file failed to load and was moved to quarantine.
-    Quarantined {
-        id: String,
-        moved_to: PathBuf,
-        category: &'static str,
-        detail: String,
-    },
+    #[error(
+        "record {id} could not be read ({category}: {detail}); the file was moved to {} and nothing was deleted",
+        moved_to.display()
+    )]
+    Quarantined { id: String, moved_to: PathBuf, category: &'static str, detail: String },
 }
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::DataDir(why) => write!(f, "the data folder cannot be used: {why}"),
-            StoreError::NotSaved(why) => write!(f, "not saved: {why}; the previous version is unchanged"),
-            StoreError::Io(why) => write!(f, "{why}"),
-            StoreError::NotFound(id) => write!(f, "no record {id}"),
-            StoreError::Conflict { id, on_disk, expected } => write!(
-                f,
-                "not saved: record {id} was changed elsewhere (revision {on_disk} on disk, this copy is based on revision {expected}); reopen it to see the other change"
-            ),
-            StoreError::Final(id) => {
-                write!(f, "record {id} is completed: change it by an amendment, which records who changed it and why")
-            }
-            StoreError::ReadOnly(id) => {
-                write!(
-                    f,
-                    "record {id} was written by a newer version of physio-intake; it can be read here but not changed"
-                )
-            }
-            StoreError::Quarantined { id, moved_to, category, detail } => write!(
-                f,
-                "record {id} could not be read ({category}: {detail}); the file was moved to {} and nothing was deleted",
-                moved_to.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 impl StoreError {
     /// The reason alone, for a message that already says what was not saved (so the status line

@@ -3,7 +3,9 @@
 //! side in the middle columns. Arrows move between neighbouring regions.
 
 use super::keymap::Action;
+use super::theme::Theme;
 use crate::domain::{RegionId, Regions};
+use ratatui::text::{Line, Span};
 
 /// (row, first column, last column, code, short label). Columns: 0 right arm, 1 right leg and
 /// front of trunk, 2 left leg and back of trunk, 3 left arm.
@@ -46,6 +48,11 @@ fn cell_of(regions: &Regions, id: RegionId) -> Option<&'static (u8, u8, u8, &'st
     CELLS.iter().find(|cell| cell.3 == code)
 }
 
+/// The chart row a region is drawn on.
+pub fn row_of(code: &str) -> Option<u16> {
+    CELLS.iter().find(|cell| cell.3 == code).map(|cell| u16::from(cell.0))
+}
+
 /// The neighbouring region in a direction (or the same one at the edge).
 pub fn step(regions: &Regions, from: RegionId, direction: Action) -> RegionId {
     let Some(&(row, first, last, _, _)) = cell_of(regions, from) else { return from };
@@ -65,6 +72,41 @@ pub fn layout() -> impl Iterator<Item = (u16, u16, u16, &'static str, &'static s
     CELLS.iter().map(|&(row, first, last, code, label)| {
         (u16::from(first) * COLUMN_WIDTH, u16::from(row), (u16::from(last - first) + 1) * COLUMN_WIDTH - 1, code, label)
     })
+}
+
+/// Above the body chart, as wide as the chart (49 columns, so it fits the 50-column form at
+/// 80x24), with the bar between the front and back columns.
+pub const CHART_HEADER: &str = " patient's RIGHT  front │ back     patient's LEFT";
+
+/// The body chart as lines: `state(code)` says whether a region is (selected, under the cursor).
+pub fn chart_lines(theme: Theme, state: impl Fn(&str) -> (bool, bool)) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for row in 0..ROWS {
+        let mut spans = vec![Span::raw(" ")];
+        let mut x = 0u16;
+        for (cx, cy, width, code, label) in layout() {
+            if cy != row {
+                continue;
+            }
+            if cx > x {
+                spans.push(Span::raw(" ".repeat(usize::from(cx - x))));
+                x = cx;
+            }
+            let (selected, under_cursor) = state(code);
+            let text = if selected { format!("•{label}") } else { label.to_owned() };
+            let text = format!("{:^w$}", crate::tui::width::fit(&text, usize::from(width)), w = usize::from(width));
+            let style = match (selected, under_cursor) {
+                (_, true) => theme.focus(),
+                (true, false) => theme.tier(Some(crate::rules::Tier::Avoid)),
+                _ => theme.muted(),
+            };
+            spans.push(Span::styled(text, style));
+            spans.push(Span::raw(" "));
+            x += width + 1;
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub enum Context {
     ReadOnly,
     /// Practice mode: choosing a case.
     Practice,
+    /// A practice attempt in the wizard: looked up before the global keys, which it overrides
+    /// (F10 grades, Ctrl-S saves nothing, F4 is a hint).
+    Attempt,
     Records,
     Dialog,
 }
@@ -131,7 +134,10 @@ pub const BINDINGS: &[Binding] = &[
     Binding { context: C::ReadOnly, keys: &[(K::F(6), NONE)], label: "F6", action: A::FollowUp, description: "start a follow-up visit", footer: Some("follow-up") },
     Binding { context: C::ReadOnly, keys: &[(K::Char('q'), CTRL), (K::Esc, NONE)], label: "Ctrl-Q", action: A::Quit, description: "close it", footer: Some("close") },
     Binding { context: C::ReadOnly, keys: &[(K::Char('?'), NONE)], label: "?", action: A::Help, description: "help", footer: None },
-    Binding { context: C::Global, keys: &[(K::F(4), NONE)], label: "F4", action: A::Hint, description: "practice: show or hide the flags (showing counts as a hint)", footer: None },
+    Binding { context: C::Attempt, keys: &[(K::F(10), NONE)], label: "F10", action: A::Complete, description: "grade the attempt (saved with its score)", footer: Some("grade") },
+    Binding { context: C::Attempt, keys: &[(K::F(4), NONE)], label: "F4", action: A::Hint, description: "show or hide the flags (showing counts as a hint)", footer: Some("hint") },
+    Binding { context: C::Attempt, keys: &[(K::Char('s'), CTRL)], label: "Ctrl-S", action: A::Save, description: "nothing to save: only the graded attempt is kept", footer: None },
+    Binding { context: C::Attempt, keys: &[(K::Char('q'), CTRL), (K::Char('c'), CTRL)], label: "Ctrl-Q", action: A::Quit, description: "leave the attempt (asks: grade, discard or cancel)", footer: Some("leave") },
     Binding { context: C::Practice, keys: &[(K::Up, NONE)], label: "↑", action: A::Up, description: "previous case", footer: None },
     Binding { context: C::Practice, keys: &[(K::Down, NONE)], label: "↓", action: A::Down, description: "next case", footer: None },
     Binding { context: C::Practice, keys: &[(K::Enter, NONE)], label: "Enter", action: A::Confirm, description: "start the case", footer: Some("start") },
@@ -163,37 +169,59 @@ fn normalise(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
 
 /// The action of a key in a context, then in the global context. Releases never count.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    lookup_in(&[context], key)
+}
+
+/// The action of a key in the first context of `chain` that binds it, then in the global
+/// context (never from a dialog: a dialog takes its own keys only). Releases never count.
+pub fn lookup_in(chain: &[Context], key: &KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
     let pressed = normalise(key);
     let in_context =
-        |c: Context| BINDINGS.iter().find(|b| b.context == c && b.keys.contains(&pressed)).map(|b| b.action);
-    in_context(context).or_else(|| if context == Context::Dialog { None } else { in_context(Context::Global) })
+        |c: &Context| BINDINGS.iter().find(|b| b.context == *c && b.keys.contains(&pressed)).map(|b| b.action);
+    chain
+        .iter()
+        .find_map(in_context)
+        .or_else(|| if chain.first() == Some(&Context::Dialog) { None } else { in_context(&Context::Global) })
 }
 
-/// The key shown for an action (its first binding's label), for hints written in sentences.
-pub fn label(action: Action) -> &'static str {
-    BINDINGS.iter().find(|b| b.action == action).map_or("?", |b| b.label)
+/// The key that does an action where the keyboard is (its binding in the context, else the
+/// global one): every hint, banner and message names keys through this, never by hand.
+pub fn key_for(action: Action, context: Context) -> &'static str {
+    let in_context = |c: Context| BINDINGS.iter().find(|b| b.context == c && b.action == action);
+    in_context(context)
+        .or_else(|| in_context(Context::Global))
+        .or_else(|| BINDINGS.iter().find(|b| b.action == action))
+        .map_or("?", |b| b.label)
 }
 
-/// The footer hints for a context: its own footer keys, then the global ones.
-pub fn footer(context: Context) -> Vec<(&'static str, &'static str)> {
+/// The footer hints for a chain of contexts: their own footer keys, then the global ones (inside
+/// an intake), help last. A global key that a context of the chain rebinds is left out.
+pub fn footer(chain: &[Context]) -> Vec<(&'static str, &'static str)> {
     let hint = |b: &Binding| b.footer.map(|hint| (b.label, hint));
-    let mut hints: Vec<_> = BINDINGS.iter().filter(|b| b.context == context).filter_map(hint).collect();
+    let mut hints: Vec<_> =
+        chain.iter().flat_map(|c| BINDINGS.iter().filter(move |b| b.context == *c)).filter_map(hint).collect();
+    let rebound =
+        |b: &&Binding| BINDINGS.iter().any(|o| chain.contains(&o.context) && o.keys.iter().any(|k| b.keys.contains(k)));
     // The global keys (save, sections, flags) matter only inside an intake.
-    if matches!(context, Context::Form { .. } | Context::ListField | Context::Flags) {
-        hints.extend(BINDINGS.iter().filter(|b| b.context == Context::Global).filter_map(hint));
+    if matches!(chain.first(), Some(Context::Form { .. } | Context::ListField | Context::Flags)) {
+        hints.extend(BINDINGS.iter().filter(|b| b.context == Context::Global).filter(|b| !rebound(b)).filter_map(hint));
     }
-    if context != Context::Dialog && !hints.iter().any(|(_, h)| *h == "help") {
-        hints.push(("F1", "help"));
+    let context = chain.first().copied().unwrap_or(Context::Global);
+    if context != Context::Dialog {
+        hints.retain(|(_, h)| *h != "help");
+        hints.push((key_for(Action::Help, Context::Global), "help"));
     }
     hints
 }
 
-/// Every binding grouped by context, for the help overlay.
-pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    let groups: [(Context, &str); 10] = [
+/// Every binding grouped by context, for the help overlay. In a practice attempt the attempt's
+/// keys come first and the global keys it rebinds are left out (F10 grades there; it never says
+/// it completes a record); elsewhere the attempt's keys are not shown.
+pub fn help_sections(in_attempt: bool) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let mut groups: Vec<(Context, &str)> = vec![
         (C::Global, "Anywhere"),
         (C::Home, "Home"),
         (C::Form { text: false }, "Questions (yes/no, numbers shown)"),
@@ -205,10 +233,23 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         (C::Records, "Records"),
         (C::Dialog, "Dialogs"),
     ];
+    if in_attempt {
+        groups.insert(0, (C::Attempt, "This practice attempt"));
+    }
+    let rebound = |b: &Binding| {
+        in_attempt
+            && b.context == C::Global
+            && BINDINGS.iter().any(|o| o.context == C::Attempt && o.keys.iter().any(|k| b.keys.contains(k)))
+    };
     groups
         .iter()
         .map(|(context, title)| {
-            (*title, BINDINGS.iter().filter(|b| b.context == *context).map(|b| (b.label, b.description)).collect())
+            let keys = BINDINGS
+                .iter()
+                .filter(|b| b.context == *context && !rebound(b))
+                .map(|b| (b.label, b.description))
+                .collect();
+            (*title, keys)
         })
         .collect()
 }

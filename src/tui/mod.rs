@@ -1,15 +1,29 @@
-//! The terminal app: the only code that touches the terminal. `app` holds the state and
-//! `update`; `view` draws it; `keymap` is the one table of keys; `terminal` sets up and restores
-//! the terminal on every exit path; `runner` is the event loop and carries out effects.
+//! The terminal app: the only code that touches the terminal.
+//!
+//! - `app`: the state (the screen showing, the dialog over it, what they share) and `update`,
+//!   the one place it changes; it returns effects for the runner (`messages`: what goes in
+//!   and out).
+//! - `screens/`: one room per screen (home, records, practice cases, the wizard), each with its
+//!   state, keys, drawing and context. `dialogs/`: one module per dialog.
+//! - `view`: the frame around every screen (title, banners, status, footer, too small).
+//! - `keymap`: the one table of keys; footer, help and every message name keys through it.
+//! - `runner`: the event loop; carries out effects with the store. `terminal`: set up and
+//!   restore the terminal on every exit path.
+//! - `form`, `body_chart`, `scroll`, `width`, `theme`: the pieces the screens are drawn from.
 
 pub mod app;
 pub mod body_chart;
+pub mod dialogs;
 pub mod form;
 pub mod keymap;
+pub mod messages;
 pub mod runner;
+pub mod screens;
+pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod width;
 
 use crate::content::Content;
 use crate::store::Store;
@@ -70,13 +84,10 @@ fn run_mode(
     // Offered as the author of an amendment; the clinician can change it.
     app.user = std::env::var("USER").unwrap_or_default();
     if let Some((cases, student)) = practice {
-        app.enter_practice(cases);
-        if let Some(practice) = app.practice.as_mut() {
-            practice.student = student;
-        }
+        app.enter_practice(cases, student);
     }
     let mut runner = Runner::new(store);
-    runner.start(&mut app);
+    // The first frame comes first; the drafts (or a student's progress) are read after it.
     let ending = runner.run(&mut app, theme, &mut term, &wakes);
     // Leave nothing with patient data on the normal screen: the alternate screen is discarded.
     terminal::restore();

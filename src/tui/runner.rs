@@ -2,7 +2,8 @@
 //! next autosave; update; draw; carry out effects with the store. Generic over the backend, so
 //! tests can run the real loop into a `TestBackend`.
 
-use super::app::{App, Effect, Msg, OpenedDraft, OpenedRecord, PreviousVisit, update};
+use super::app::{App, Effect, Msg, PreviousVisit, update};
+use super::screens::wizard::{OpenedDraft, OpenedRecord};
 use super::theme::Theme;
 use super::view::view;
 use crate::content::Content;
@@ -51,15 +52,64 @@ impl Runner {
         Runner { store, editing: None, session_draft: None, draft_problem: None }
     }
 
-    /// Messages to start with: drafts to offer for recovery.
+    /// Messages to start with: drafts to offer for recovery (a student: their progress).
     pub fn start(&mut self, app: &mut App) {
-        if app.practice.is_some() {
+        let msg = if app.practice.is_some() {
             // Students: their progress; patient drafts are not theirs to recover.
-            let _ = update(app, Msg::AttemptsLoaded(Ok(self.store.attempts().attempts)));
-            return;
+            Msg::AttemptsLoaded(Ok(self.store.attempts().attempts))
+        } else {
+            Msg::DraftsFound(self.store.recoverable_drafts(app.content))
+        };
+        self.dispatch(app, msg);
+    }
+
+    /// Update with a message, then carry out every effect with the store and feed back every
+    /// reply, until nothing is left to do. On Quit the draft is flushed and nothing after it is
+    /// done. Returns the effects carried out, in order (Quit last, if it came). The real loop and
+    /// the tests both go through here.
+    pub fn dispatch(&mut self, app: &mut App, msg: Msg) -> Vec<Effect> {
+        self.dispatch_until(app, msg, |_, _| true)
+    }
+
+    /// As [`Runner::dispatch`], asking `go_on` before each effect (with the app as it is then)
+    /// whether to carry it out: the loop draws before a slow one, a crash test stops there.
+    pub fn dispatch_until(
+        &mut self,
+        app: &mut App,
+        msg: Msg,
+        mut go_on: impl FnMut(&App, &Effect) -> bool,
+    ) -> Vec<Effect> {
+        let mut done = Vec::new();
+        let mut pending = update(app, msg);
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for effect in pending {
+                if !go_on(app, &effect) {
+                    return done;
+                }
+                self.session_draft = app.session().map(|s| s.draft_id.clone());
+                if let Effect::DiscardDraft(id) = &effect
+                    && let Some(session) = app.session_mut()
+                    && &session.draft_id == id
+                {
+                    // The clinician threw this intake's draft away: nothing is pending any more,
+                    // so the flush on the way out must not write it again.
+                    session.draft_pending = None;
+                }
+                if effect == Effect::Quit {
+                    self.flush_draft(app);
+                    done.push(effect);
+                    return done;
+                }
+                let reply = self.carry_out(app.content, effect.clone());
+                done.push(effect);
+                if let Some(reply) = reply {
+                    next.extend(update(app, reply));
+                }
+            }
+            pending = next;
         }
-        let drafts = self.store.recoverable_drafts(app.content).unwrap_or_default();
-        let _ = update(app, Msg::DraftsFound(drafts));
+        done
     }
 
     /// Run until quit, a signal, or a lost terminal; the last draft is flushed in every case.
@@ -71,8 +121,11 @@ impl Runner {
         wakes: &Receiver<Wake>,
     ) -> Ending {
         let _ = terminal.draw(|frame| view(app, theme, frame));
+        self.start(app);
+        let _ = terminal.draw(|frame| view(app, theme, frame));
         loop {
             app.now = Utc::now();
+            app.too_small = terminal.size().is_ok_and(|size| !super::view::fits(size.width, size.height));
             let due = app.autosave_due();
             let msg = if due.is_some_and(|due| due <= app.now) {
                 // Due now: save before reading more input, so continuous typing (input always
@@ -85,7 +138,10 @@ impl Runner {
                 match wakes.recv_timeout(timeout) {
                     Ok(Wake::Input(Event::Key(key))) => Msg::Key(key),
                     Ok(Wake::Input(Event::Paste(text))) => Msg::Paste(without_controls(&text)),
-                    Ok(Wake::Input(Event::Resize(_, _))) => Msg::Tick,
+                    Ok(Wake::Input(Event::Resize(width, height))) => {
+                        app.too_small = !super::view::fits(width, height);
+                        Msg::Tick
+                    }
                     Ok(Wake::Input(_)) => continue,
                     Ok(Wake::Signal(signal)) => {
                         self.flush_draft(app);
@@ -99,32 +155,17 @@ impl Runner {
                 }
             };
             app.now = Utc::now();
-            let mut pending = update(app, msg);
-            while !pending.is_empty() {
-                let mut next = Vec::new();
-                for effect in pending {
-                    self.session_draft = app.session.as_ref().map(|s| s.draft_id.clone());
-                    if let Effect::DiscardDraft(id) = &effect
-                        && let Some(session) = app.session.as_mut()
-                        && &session.draft_id == id
-                    {
-                        // The clinician threw this intake's draft away: nothing is pending any
-                        // more, so the flush on the way out must not write it again.
-                        session.draft_pending = None;
-                    }
-                    if effect == Effect::Quit {
-                        self.flush_draft(app);
-                        let _ = terminal.draw(|frame| view(app, theme, frame));
-                        return Ending::Quit;
-                    }
-                    if let Some(reply) = self.carry_out(app.content, effect) {
-                        app.now = Utc::now();
-                        next.extend(update(app, reply));
-                    }
+            let done = self.dispatch_until(app, msg, |app, effect| {
+                // Reading the records may take a moment: the screen says so first.
+                if *effect == Effect::ListRecords {
+                    let _ = terminal.draw(|frame| view(app, theme, frame));
                 }
-                pending = next;
-            }
+                true
+            });
             let _ = terminal.draw(|frame| view(app, theme, frame));
+            if done.last() == Some(&Effect::Quit) {
+                return Ending::Quit;
+            }
         }
     }
 
@@ -151,40 +192,31 @@ impl Runner {
             Effect::SaveDraft(mut draft) => {
                 // The draft belongs to this session: no other instance offers, restores or deletes it.
                 draft.owner = Some(crate::store::os::this_process().clone());
-                let saved = self.store.save_draft(&draft).map_err(|e| e.reason());
-                self.draft_problem = saved.as_ref().err().cloned();
+                let saved = self.store.save_draft(&draft);
+                self.draft_problem = saved.as_ref().err().map(StoreError::reason);
                 Some(Msg::DraftSaved(saved))
             }
-            Effect::DiscardDraft(id) => {
-                let _ = self.store.discard_draft(&id);
-                None
-            }
-            Effect::SaveRecord(record) => {
-                Some(Msg::RecordSaved(self.save_record(content, *record).map(Box::new).map_err(|e| e.to_string())))
-            }
+            Effect::DiscardDraft(id) => self.store.discard_draft(&id).err().map(Msg::DraftNotDiscarded),
+            Effect::SaveRecord(record) => Some(Msg::RecordSaved(self.save_record(content, *record).map(Box::new))),
             Effect::OpenDraft(id, view_only) => {
-                Some(Msg::DraftOpened(self.open_draft(content, &id, view_only).map_err(|e| e.to_string()), view_only))
+                Some(Msg::DraftOpened(self.open_draft(content, &id, view_only), view_only))
             }
-            Effect::OpenRecord(id) => {
-                Some(Msg::RecordOpened(self.open_record(content, &id).map_err(|e| e.to_string())))
+            Effect::OpenRecord(id) => Some(Msg::RecordOpened(self.open_record(content, &id))),
+            Effect::BeginAmend(id) => Some(Msg::AmendGranted(self.lock(&id))),
+            Effect::SaveAttempt(attempt) => {
+                Some(Msg::AttemptsLoaded(self.store.save_attempt(&attempt).map(|()| self.store.attempts().attempts)))
             }
-            Effect::BeginAmend(id) => Some(Msg::AmendGranted(self.lock(&id).map_err(|e| e.to_string()))),
-            Effect::SaveAttempt(attempt) => Some(Msg::AttemptsLoaded(
-                self.store.save_attempt(&attempt).map(|()| self.store.attempts().attempts).map_err(|e| e.to_string()),
-            )),
             Effect::ReleaseRecord => {
                 self.editing = None;
                 None
             }
-            Effect::ListRecords => {
-                Some(Msg::RecordsListed(self.store.list(content).map(|l| l.records).map_err(|e| e.to_string())))
-            }
+            Effect::ListRecords => Some(Msg::RecordsListed(self.store.list(content).map(|l| l.records))),
             Effect::ShowRecord(id) => Some(Msg::RecordShown(match self.store.load(&id, content) {
                 Ok(Decoded::Current(record)) => {
                     Ok(crate::cli::record_text(content, &record).lines().map(str::to_owned).collect())
                 }
-                Ok(Decoded::Newer { .. }) => Err(StoreError::ReadOnly(id).to_string()),
-                Err(e) => Err(e.to_string()),
+                Ok(Decoded::Newer { .. }) => Err(StoreError::ReadOnly(id)),
+                Err(e) => Err(e),
             })),
             Effect::Quit => None,
         }

@@ -112,7 +112,13 @@ impl Tui {
         let width = if self.cols >= 110 { 40 } else { 30 };
         let parser = self.parser.lock().unwrap();
         let rows: Vec<String> = parser.screen().rows(self.cols - width, width).collect();
-        rows[1..rows.len().saturating_sub(2)].join("\n")
+        // Read as a person reads it: titles wrap in the panel, so the words run on across rows.
+        let words: Vec<&str> = rows[1..rows.len().saturating_sub(2)]
+            .iter()
+            .flat_map(|r| r.split_whitespace())
+            .filter(|w| *w != "│")
+            .collect();
+        words.join(" ")
     }
 
     /// Whether the app is on the alternate screen (it should be only while it runs).

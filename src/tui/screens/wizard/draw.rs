@@ -1,20 +1,36 @@
-//! One section of the intake: the focused question in full, then every shown item with its
-//! answer; the focused item opens its editor (options, body chart, notes) in place.
+//! The wizard on screen: one section of the intake, the focused question in full, every shown
+//! item with its answer, the focused item's editor (options, body chart, notes) in place, and
+//! the flag panel (or, in a practice attempt, the patient's story) beside it.
 
-use super::super::app::App;
-use super::super::body_chart;
-use super::super::form::Field;
-use super::super::theme::Theme;
-use super::{fit, flags};
+use super::{Session, flags};
 use crate::domain::{ItemId, ItemType};
+use crate::tui::app::Shared;
+use crate::tui::body_chart::{self, CHART_HEADER, chart_lines};
+use crate::tui::form::Field;
+use crate::tui::keymap::{Action, Context, key_for};
+use crate::tui::scroll::window;
+use crate::tui::theme::Theme;
+use crate::tui::width::{fit, width};
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthChar;
 
-pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let Some(session) = &app.session else { return };
-    let content = app.content;
+/// The form on the left, the flags (or the story) on the right.
+pub fn draw(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, body: Rect) {
+    let panel_width = if body.width >= 110 { 40 } else { 30 };
+    let [form_area, flag_area] = Layout::horizontal([Constraint::Min(40), Constraint::Length(panel_width)]).areas(body);
+    draw_form(session, shared, theme, frame, form_area);
+    if session.flags_hidden() {
+        flags::story(session, shared, theme, frame, flag_area);
+    } else {
+        flags::panel(session, shared, theme, frame, flag_area);
+    }
+}
+
+fn draw_form(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+    let content = shared.content;
     let form = &session.form;
     let section = &content.questionnaire.sections[form.section];
     let visible = form.visible_items(content);
@@ -35,10 +51,10 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let hint = if session.read_only.is_some() {
                 "Read-only: answers cannot change here".to_owned()
             } else if crate::gate::SCREENING_SECTIONS.contains(&content.questionnaire.section_of(id).id.as_str()) {
-                let key = super::super::keymap::label(super::super::keymap::Action::NotAsked);
-                format!("{} · {key} not asked", answer_hint(app, id))
+                let key = key_for(Action::NotAsked, Context::Form { text: false });
+                format!("{} · {key} not asked", answer_hint(shared, id))
             } else {
-                answer_hint(app, id)
+                answer_hint(shared, id)
             };
             question.push(Line::styled(hint, theme.muted()));
         }
@@ -51,12 +67,12 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Rect { y: area.y + question_height, height: area.height.saturating_sub(question_height), ..area };
     // The recommendation names the verdict and the flags: in a practice attempt it stays hidden
     // with them until a hint shows them.
-    if section.id == "decision" && !app.flags_hidden() {
+    if section.id == "decision" && !session.flags_hidden() {
         // One row per item, the four options of the open decision list, and one spare: the rest
         // shows the recommendation the clinician decides beside.
         let summary_height = list_area.height.saturating_sub(visible.len() as u16 + 5).min(flags::SUMMARY_MAX_HEIGHT);
         let summary_area = Rect { height: summary_height, ..list_area };
-        flags::summary(app, theme, frame, summary_area);
+        flags::summary(session, shared, theme, frame, summary_area);
         list_area = Rect {
             y: list_area.y + summary_height,
             height: list_area.height.saturating_sub(summary_height),
@@ -64,16 +80,12 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         };
     }
 
-    // A follow-up visit: today's answers beside the last visit's.
-    let since = session.previous.as_ref().map(|previous| {
-        let now = form.draft_answers(content);
-        (previous, crate::follow_up::measure_changes(&previous.answers, &now), now)
-    });
     let label_width = (list_area.width as usize / 2).clamp(14, 28);
     let value_width = (list_area.width as usize).saturating_sub(label_width + 3);
     let mut rows: Vec<Line> = Vec::new();
     let mut focus_rows = (0usize, 0usize);
-    let mut cursor: Option<(usize, u16)> = None; // (row, x offset)
+    let mut cursor: Option<(usize, u16)> = None; // (row, x offset): the text cursor
+    let mut cursor_row: Option<usize> = None; // the row that must show: the cursor's, an option's
     for &id in &visible {
         let item = content.questionnaire.item(id);
         let is_focused = Some(id) == focused;
@@ -87,7 +99,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let raises_flag = form.assessment.item_raises_flag(id);
         let label = fit(&item.label, label_width);
         let field = &form.fields[id.index()];
-        let (mut value, cursor_x) = value_text(app, id, field, value_width, is_focused);
+        let (mut value, cursor_x) = value_text(shared, id, field, value_width, is_focused);
         if value == "–"
             && let Some(mark) = session.attestations.not_asked.get(&item.id)
         {
@@ -102,9 +114,10 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.base()
         };
         let value_style = if problem.is_some() { theme.error() } else { theme.base() };
+        let padding = " ".repeat(label_width.saturating_sub(width(&label)));
         rows.push(Line::from(vec![
             Span::styled(format!("{marker} "), if problem.is_some() { theme.error() } else { theme.base() }),
-            Span::styled(format!("{label:<label_width$}"), label_style),
+            Span::styled(format!("{label}{padding}"), label_style),
             Span::raw(" "),
             Span::styled(value, value_style),
         ]));
@@ -117,62 +130,79 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 theme.error(),
             ));
         }
-        if let Some((previous, measures, now)) = &since {
-            since_last_visit(app, theme, id, previous, measures, now, list_area.width as usize, &mut rows);
+        if session.previous.is_some() {
+            since_last_visit(session, shared, theme, id, list_area.width as usize, &mut rows);
         }
         if is_focused {
-            editor_rows(app, theme, id, field, list_area.width as usize, &mut rows, &mut cursor);
-        }
-        if is_focused {
+            let editor = editor_rows(shared, theme, id, field, list_area.width as usize, rows.len());
+            cursor_row = editor.must_show.or(Some(start));
+            if editor.cursor.is_some() {
+                cursor = editor.cursor;
+            }
+            rows.extend(editor.rows);
             focus_rows = (start, rows.len());
         }
     }
     let height = list_area.height as usize;
-    // Scroll so the whole focused block shows (its top, if it is taller than the area).
-    let mut top = 0usize;
-    if focus_rows.1 > height {
-        top = focus_rows.1 - height;
+    let total = rows.len();
+    let shown = window(total, height, focus_rows, cursor_row);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
+    if shown.above > 0 {
+        lines.push(Line::styled(format!("  ↑ {} more above", shown.above), theme.heading()));
     }
-    if focus_rows.0 < top {
-        top = focus_rows.0;
+    lines.extend(rows.into_iter().skip(shown.top).take(shown.shown));
+    if shown.below > 0 {
+        lines.push(Line::styled(format!("  ↓ {} more below", shown.below), theme.heading()));
     }
-    let shown: Vec<Line> = rows.into_iter().skip(top).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), list_area);
+    frame.render_widget(Paragraph::new(lines), list_area);
+    let offset = usize::from(shown.above > 0);
     if let Some((row, x)) = cursor
-        && row >= top
-        && row < top + height
-        && app.overlay.is_none()
+        && row >= shown.top
+        && row < shown.top + shown.shown
+        && shared.dialog.is_none()
         && session.flag_focus.is_none()
         && session.read_only.is_none()
     {
-        let position =
-            Position { x: list_area.x + x.min(list_area.width.saturating_sub(1)), y: list_area.y + (row - top) as u16 };
+        let y = list_area.y + (row - shown.top + offset) as u16;
+        let position = Position { x: list_area.x + x.min(list_area.width.saturating_sub(1)), y };
         frame.set_cursor_position(position);
     }
 }
 
-/// How to answer the focused item, in a few words.
-fn answer_hint(app: &App, id: ItemId) -> String {
-    let item = app.content.questionnaire.item(id);
+/// How to answer the focused item, in a few words, with the keys of the keymap.
+fn answer_hint(shared: &Shared, id: ItemId) -> String {
+    let item = shared.content.questionnaire.item(id);
+    let form = Context::Form { text: false };
+    let list = Context::ListField;
+    let text = Context::Form { text: true };
+    let (yes, no, clear) = (key_for(Action::Yes, form), key_for(Action::No, form), key_for(Action::Clear, form));
+    let (choose, list_clear, next) =
+        (key_for(Action::Toggle, list), key_for(Action::Clear, list), key_for(Action::NextField, text));
     match item.kind {
-        ItemType::Bool => "y yes · n no · Del clear (unanswered is not no)".into(),
-        ItemType::Text if item.multiline => "Type notes · Enter new line · Tab next".into(),
-        ItemType::Text => "Type the answer · Tab next".into(),
+        ItemType::Bool => format!("{yes} yes · {no} no · {clear} clear (unanswered is not no)"),
+        ItemType::Text if item.multiline => format!("Type notes · Enter new line · {next} next"),
+        ItemType::Text => format!("Type the answer · {next} next"),
         ItemType::Int => {
             let unit = item.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
             format!("A whole number, {} to {}{unit}", item.min.unwrap_or(0), item.max.unwrap_or(0))
         }
-        ItemType::Date if item.not_after_visit => "YYYY-MM-DD, not after the visit date · Ctrl-T today".into(),
-        ItemType::Date => "YYYY-MM-DD · Ctrl-T today".into(),
-        ItemType::Choice => "↑↓ move · Space choose · Del clear".into(),
-        ItemType::Multi => "↑↓ move · Space tick (all that apply)".into(),
-        ItemType::Regions => "Arrows move on the chart · Space tick · patient's right is on the left".into(),
+        ItemType::Date => {
+            let today = key_for(Action::Today, text);
+            if item.not_after_visit {
+                format!("YYYY-MM-DD, not after the visit date · {today} today")
+            } else {
+                format!("YYYY-MM-DD · {today} today")
+            }
+        }
+        ItemType::Choice => format!("↑↓ move · {choose} choose · {list_clear} clear"),
+        ItemType::Multi => format!("↑↓ move · {choose} tick (all that apply)"),
+        ItemType::Regions => format!("Arrows move on the chart · {choose} tick · patient's right is on the left"),
     }
 }
 
 /// The answer as shown on the item's row, and where the text cursor goes in it.
-fn value_text(app: &App, id: ItemId, field: &Field, width: usize, focused: bool) -> (String, Option<usize>) {
-    let content = app.content;
+fn value_text(shared: &Shared, id: ItemId, field: &Field, width: usize, focused: bool) -> (String, Option<usize>) {
+    let content = shared.content;
     let item = content.questionnaire.item(id);
     let dash = "–".to_owned();
     match field {
@@ -204,8 +234,7 @@ fn value_text(app: &App, id: ItemId, field: &Field, width: usize, focused: bool)
                 (Some(unit), false) => format!(" {unit}"),
                 _ => String::new(),
             };
-            let shown = if shown.is_empty() && !focused { dash } else { format!("{shown}{unit}") };
-            (shown, Some(input.visual_cursor().saturating_sub(scroll)))
+            (format!("{shown}{unit}"), Some(input.visual_cursor().saturating_sub(scroll)))
         }
         Field::Notes(area) => {
             let lines = area.lines();
@@ -224,18 +253,17 @@ fn value_text(app: &App, id: ItemId, field: &Field, width: usize, focused: bool)
 
 /// Under an item of a follow-up visit: how a measure changed (meaningful or not), or what the
 /// last visit answered when it differs or was a yes that must be asked about again.
-#[allow(clippy::too_many_arguments)]
 fn since_last_visit(
-    app: &App,
+    session: &Session,
+    shared: &Shared,
     theme: Theme,
     id: ItemId,
-    previous: &crate::tui::app::PreviousVisit,
-    measures: &[crate::follow_up::MeasureChange],
-    now: &serde_json::Map<String, serde_json::Value>,
     width: usize,
     rows: &mut Vec<Line<'static>>,
 ) {
-    let content = app.content;
+    let Some(previous) = &session.previous else { return };
+    let (measures, now) = (&session.view.measures, &session.view.answers_now);
+    let content = shared.content;
     let item = content.questionnaire.item(id);
     // The last visit's date is in the title line.
     let when = "last visit";
@@ -269,14 +297,14 @@ fn since_last_visit(
     };
     if worth_saying && item.id != "visit.date" && item.id != "visit.type" {
         let style = if current.is_some() { theme.selected() } else { theme.muted() };
-        line(format!("{when}: {}", previous_value(app, id, before)), style);
+        line(format!("{when}: {}", previous_value(shared, id, before)), style);
     }
 }
 
 /// A last-visit answer in words (option labels, region names, Yes/No).
-fn previous_value(app: &App, id: ItemId, value: &serde_json::Value) -> String {
+fn previous_value(shared: &Shared, id: ItemId, value: &serde_json::Value) -> String {
     use serde_json::Value as Json;
-    let content = app.content;
+    let content = shared.content;
     let item = content.questionnaire.item(id);
     let word = |text: &str| match item.kind {
         ItemType::Regions => content.regions.id(text).map_or(text.to_owned(), |r| content.regions.label(r).to_owned()),
@@ -294,21 +322,40 @@ fn previous_value(app: &App, id: ItemId, value: &serde_json::Value) -> String {
     }
 }
 
-/// The open editor under the focused item: options, the body chart or the notes.
-fn editor_rows(
-    app: &App,
-    theme: Theme,
-    id: ItemId,
-    field: &Field,
-    width: usize,
-    rows: &mut Vec<Line<'static>>,
-    cursor: &mut Option<(usize, u16)>,
-) {
-    let content = app.content;
+/// The open editor under the focused item.
+struct Editor {
+    rows: Vec<Line<'static>>,
+    /// The row (counted in the whole list) that must stay on screen: the option under the
+    /// cursor, the chart row of the region, the notes line being typed.
+    must_show: Option<usize>,
+    /// Where the text cursor goes (row in the whole list, column).
+    cursor: Option<(usize, u16)>,
+}
+
+/// The open editor under the focused item: options, the body chart or the notes. `first_row`
+/// is where its rows start in the whole list.
+fn editor_rows(shared: &Shared, theme: Theme, id: ItemId, field: &Field, width: usize, first_row: usize) -> Editor {
+    let content = shared.content;
     let item = content.questionnaire.item(id);
+    let mut editor = Editor { rows: Vec::new(), must_show: None, cursor: None };
+    // Options wrap under their mark rather than being cut at the edge.
+    let room = width.saturating_sub(9).max(10);
+    let option = |editor: &mut Editor, mark: &str, label: &str, style, at_cursor: bool| {
+        if at_cursor {
+            editor.must_show = Some(first_row + editor.rows.len());
+        }
+        for (i, part) in crate::tui::width::wrap(label, room).into_iter().enumerate() {
+            let lead = if i == 0 { format!("     {mark} ") } else { "         ".to_owned() };
+            editor.rows.push(Line::styled(format!("{lead}{part}"), style));
+        }
+        if at_cursor {
+            // The whole option shows: its last wrapped line too.
+            editor.must_show = Some(first_row + editor.rows.len() - 1);
+        }
+    };
     match field {
         Field::Choice { value, cursor: at } => {
-            for (i, option) in item.options.iter().enumerate() {
+            for (i, entry) in item.options.iter().enumerate() {
                 let i = i as u16;
                 let mark = if *value == Some(i) { "(•)" } else { "( )" };
                 let style = if i == *at {
@@ -318,11 +365,11 @@ fn editor_rows(
                 } else {
                     theme.base()
                 };
-                rows.push(Line::styled(format!("     {mark} {}", option.label), style));
+                option(&mut editor, mark, &entry.label, style, i == *at);
             }
         }
         Field::Multi { values, cursor: at } => {
-            for (i, option) in item.options.iter().enumerate() {
+            for (i, entry) in item.options.iter().enumerate() {
                 let i = i as u16;
                 let ticked = values.contains(&i);
                 let mark = if ticked { "[x]" } else { "[ ]" };
@@ -333,77 +380,84 @@ fn editor_rows(
                 } else {
                     theme.base()
                 };
-                rows.push(Line::styled(format!("     {mark} {}", option.label), style));
+                option(&mut editor, mark, &entry.label, style, i == *at);
             }
         }
         Field::Regions { values, cursor: at } => {
             let at_code = content.regions.code(*at);
-            rows.push(Line::styled(CHART_HEADER, theme.muted()));
-            for row in chart_lines(app, theme, |code| {
+            editor.rows.push(Line::styled(CHART_HEADER, theme.muted()));
+            let chart_row = body_chart::row_of(at_code).map_or(0, usize::from);
+            editor.must_show = Some(first_row + 1 + chart_row);
+            editor.rows.extend(chart_lines(theme, |code| {
                 (values.iter().any(|v| content.regions.code(*v) == code), code == at_code)
-            }) {
-                rows.push(row);
-            }
+            }));
         }
         Field::Notes(area) => {
             let ratatui_textarea::DataCursor(row, col) = area.cursor();
-            let start = rows.len();
-            let lines = area.lines();
-            // Eight lines at most, always the cursor's; a line longer than the width scrolls
-            // sideways on the cursor's row (so typing never goes out of sight) and is cut elsewhere.
-            let first = row.saturating_sub(7);
+            // Every line shows, wrapped at the width: the list scrolls to keep the cursor's row
+            // in view, and nothing typed is ever cut off.
             let room = width.saturating_sub(5).max(1);
-            for (i, line) in lines.iter().enumerate().skip(first).take(8) {
-                if i == row {
-                    let offset = col.saturating_sub(room);
-                    let shown: String = line.chars().skip(offset).collect();
-                    rows.push(Line::styled(format!("    {}", fit(&shown, room + 1)), theme.base()));
-                    *cursor = Some((start + i - first, (4 + col - offset) as u16));
-                } else {
-                    rows.push(Line::styled(format!("    {}", fit(line, room + 1)), theme.base()));
+            for (i, line) in area.lines().iter().enumerate() {
+                let parts = wrap_keeping(line, room);
+                let mut consumed = 0;
+                for (p, part) in parts.iter().enumerate() {
+                    let count = part.chars().count();
+                    let last = p + 1 == parts.len();
+                    if i == row && col >= consumed && (col < consumed + count || last) {
+                        let x = part.chars().take(col - consumed).map(|c| c.width().unwrap_or(0)).sum::<usize>();
+                        let at = first_row + editor.rows.len();
+                        editor.cursor = Some((at, (4 + x) as u16));
+                        editor.must_show = Some(at);
+                    }
+                    consumed += count;
+                    editor.rows.push(Line::styled(format!("    {part}"), theme.base()));
                 }
             }
-            if lines.is_empty() {
-                rows.push(Line::raw("    "));
-                *cursor = Some((start, 4));
+            if editor.rows.is_empty() {
+                editor.cursor = Some((first_row, 4));
+                editor.rows.push(Line::raw("    "));
             }
         }
         Field::Bool(_) | Field::Line(_) => {}
     }
+    editor
 }
 
-/// Above the body chart, as wide as the chart (49 columns, so it fits the 50-column form at
-/// 80x24), with the bar between the front and back columns.
-pub const CHART_HEADER: &str = " patient's RIGHT  front │ back     patient's LEFT";
-
-/// The body chart as lines: `state(code)` says whether a region is (selected, under the cursor).
-pub fn chart_lines(app: &App, theme: Theme, state: impl Fn(&str) -> (bool, bool)) -> Vec<Line<'static>> {
-    let _ = app;
-    let mut lines = Vec::new();
-    for row in 0..body_chart::ROWS {
-        let mut spans = vec![Span::raw(" ")];
-        let mut x = 0u16;
-        for (cx, cy, width, code, label) in body_chart::layout() {
-            if cy != row {
-                continue;
-            }
-            if cx > x {
-                spans.push(Span::raw(" ".repeat(usize::from(cx - x))));
-                x = cx;
-            }
-            let (selected, under_cursor) = state(code);
-            let text = if selected { format!("•{label}") } else { label.to_owned() };
-            let text = format!("{:^w$}", fit(&text, usize::from(width)), w = usize::from(width));
-            let style = match (selected, under_cursor) {
-                (_, true) => theme.focus(),
-                (true, false) => theme.tier(Some(crate::rules::Tier::Avoid)),
-                _ => theme.muted(),
-            };
-            spans.push(Span::styled(text, style));
-            spans.push(Span::raw(" "));
-            x += width + 1;
+/// A line cut into pieces of at most `columns` display columns, after the last space where
+/// there is one (a word longer than a line is cut). The pieces put together are the line, space
+/// for space, so the cursor's column maps onto them; an empty line stays one piece.
+fn wrap_keeping(line: &str, columns: usize) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        // A space may hang past the edge (it shows as nothing); anything else starts a piece.
+        if used + w > columns && c != ' ' {
+            let tail = parts.last_mut().and_then(|last| last.rfind(' ').map(|i| last.split_off(i + 1)));
+            let tail = tail.unwrap_or_default();
+            used = crate::tui::width::width(&tail);
+            parts.push(tail);
         }
-        lines.push(Line::from(spans));
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+        used += w;
     }
-    lines
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_keeping;
+
+    #[test]
+    fn notes_lines_wrap_at_spaces_without_losing_a_character() {
+        assert_eq!(wrap_keeping("", 4), vec![""]);
+        assert_eq!(wrap_keeping("abcdef", 4), vec!["abcd", "ef"]);
+        assert_eq!(wrap_keeping("abcd", 4), vec!["abcd"]);
+        assert_eq!(wrap_keeping("日本語", 4), vec!["日本", "語"]);
+        assert_eq!(wrap_keeping("ab cd ef", 5), vec!["ab cd ", "ef"]);
+        let line = "Aching low back for four months, worse after gardening";
+        assert_eq!(wrap_keeping(line, 20).concat(), line);
+    }
 }

@@ -1,0 +1,87 @@
+//! Practice: the cases by level, with the student's best score and attempts; Enter starts one.
+
+use super::Screen;
+use super::wizard::{PracticeAttempt, Session};
+use crate::tui::app::{Effect, Shared};
+use crate::tui::form::Form;
+use crate::tui::keymap::{Action, Context, key_for};
+use crate::tui::theme::Theme;
+use crate::tui::width::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseList {
+    pub cursor: usize,
+}
+
+impl CaseList {
+    pub fn on_key(&mut self, shared: &mut Shared, action: Option<Action>) -> Vec<Effect> {
+        let Some(practice) = shared.practice.as_ref() else { return Vec::new() };
+        let cases = practice.cases;
+        match action {
+            Some(Action::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Action::Down) => self.cursor = (self.cursor + 1).min(cases.cases.len().saturating_sub(1)),
+            Some(Action::Confirm) => {
+                let Some(case) = cases.cases.get(self.cursor) else { return Vec::new() };
+                let visit = case.visit_date().unwrap_or(shared.today);
+                let id = (shared.new_id)();
+                let mut session = Session::new(Form::new(shared.content, visit), id, None);
+                session.attempt =
+                    Some(PracticeAttempt { case: self.cursor, hints: 0, showing_flags: false, started_at: shared.now });
+                shared.go_to = Some(Screen::Wizard(Box::new(session)));
+                let (hint, grade) =
+                    (key_for(Action::Hint, Context::Attempt), key_for(Action::Complete, Context::Attempt));
+                shared.tell(format!(
+                    "Read the story on the right, then take the history. {hint}: hint (shows the flags) · {grade}: grade"
+                ));
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn draw(&self, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+        let Some(practice) = &shared.practice else { return };
+        let grade = key_for(Action::Complete, Context::Attempt);
+        let mut lines = vec![
+            Line::styled(
+                format!(" Choose a case, read the story, take the history, find every flag; {grade} grades."),
+                theme.muted(),
+            ),
+            Line::raw(""),
+        ];
+        let mut cursor_row = 0;
+        let mut level = None;
+        for (i, case) in practice.cases.cases.iter().enumerate() {
+            if level != Some(case.level) {
+                level = Some(case.level);
+                lines.push(Line::styled(format!(" {}", case.level.code().to_uppercase()), theme.heading()));
+            }
+            let progress = practice.progress.iter().find(|p| p.case == case.id);
+            let score = match progress {
+                Some(p) if p.attempts > 0 => format!(
+                    "best {:>3} · {} attempt{}{}",
+                    p.best_score.unwrap_or(0),
+                    p.attempts,
+                    if p.attempts == 1 { "" } else { "s" },
+                    if p.passed { " · passed" } else { "" }
+                ),
+                _ => "not tried".to_owned(),
+            };
+            let focused = i == self.cursor;
+            if focused {
+                cursor_row = lines.len();
+            }
+            let marker = if focused { "›" } else { " " };
+            let width = (area.width as usize).saturating_sub(38).max(10);
+            let text = format!(" {marker} {:<width$}  {score}", fit(&case.title, width));
+            lines.push(Line::styled(text, if focused { theme.focus() } else { theme.base() }));
+        }
+        let height = area.height as usize;
+        let top = cursor_row.saturating_sub(height.saturating_sub(2));
+        frame.render_widget(Paragraph::new(lines.into_iter().skip(top).take(height).collect::<Vec<_>>()), area);
+    }
+}

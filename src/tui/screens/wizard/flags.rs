@@ -1,0 +1,294 @@
+//! The live flag panel, the pinned referral banners, the recommendation above the decision, the
+//! flag detail, and (in a practice attempt) the patient's story where the flags would be.
+//! Titles, regions and referral reasons wrap: at 80 columns nothing of them is cut.
+
+use super::Session;
+use crate::report::{referral_badge, tier_badge};
+use crate::rules::{Referral, Tier};
+use crate::tui::app::Shared;
+use crate::tui::keymap::{Action, Context, key_for};
+use crate::tui::scroll::window;
+use crate::tui::theme::Theme;
+use crate::tui::width::{pad, width, wrap};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub const SUMMARY_MAX_HEIGHT: u16 = 14;
+
+/// `text` wrapped to `columns`, the first line after `first`, the others after `rest`, each
+/// padded to the full width (a banner is a solid bar).
+fn wrapped(text: &str, first: &str, rest: &str, columns: usize, style: Style, lines: &mut Vec<Line<'static>>) {
+    let room = columns.saturating_sub(width(first)).max(1);
+    for (i, part) in wrap(text, room).into_iter().enumerate() {
+        let lead = if i == 0 { first } else { rest };
+        lines.push(Line::styled(pad(&format!("{lead}{part}"), columns), style));
+    }
+}
+
+/// Full-width banners: read-only, a recheck notice, and every unacknowledged emergency or urgent
+/// referral, whole.
+pub fn banner_lines(session: &Session, shared: &Shared, theme: Theme, columns: u16) -> Vec<Line<'static>> {
+    let columns = columns as usize;
+    let mut lines = Vec::new();
+    if let Some(why) = &session.read_only {
+        wrapped(why, " READ-ONLY: ", "   ", columns, theme.banner(None), &mut lines);
+    }
+    if let Some((notice, problem)) = &session.recheck_notice {
+        let style = if *problem { theme.banner(Some(Referral::Emergency)) } else { theme.banner(None) };
+        wrapped(notice, " ", " ", columns, style, &mut lines);
+    }
+    let rules = &shared.content.rulebook;
+    if session.read_only.is_some() {
+        // A record read back: each referral with who acknowledged it and when, not the prompt.
+        for flag in &session.form.assessment.flags {
+            let rule = rules.rule(flag.rule);
+            let Some(ack) = session.attestations.acknowledgement(&rule.id) else { continue };
+            let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
+            let text = format!("REFER {urgency} {}: {}", ack.words(), rule.title);
+            wrapped(&text, " ✓ ", "   ", columns, theme.banner(rule.referral), &mut lines);
+        }
+    }
+    let acknowledge = key_for(Action::Acknowledge, Context::Form { text: false });
+    let flags = key_for(Action::FocusFlags, Context::Form { text: false });
+    for index in session.banner_flags(shared.content) {
+        let rule = rules.rule(session.form.assessment.flags[index].rule);
+        let urgency = if rule.referral == Some(Referral::Emergency) { "EMERGENCY" } else { "URGENT" };
+        let hint = if session.read_only.is_some() {
+            "[not acknowledged]".to_owned()
+        } else {
+            format!("[{acknowledge} acknowledge]")
+        };
+        // The reason for the referral is always whole; what to do comes with it when both fit
+        // in two lines, else the flag panel has it (F2, Enter), so the form keeps its room.
+        let whole = format!("STOP · REFER {urgency}: {} — {}  {hint}", rule.title, rule.action);
+        let text = if wrap(&whole, columns.saturating_sub(3)).len() <= 2 {
+            whole
+        } else {
+            format!("STOP · REFER {urgency}: {}  {hint} · what to do: {flags}, Enter", rule.title)
+        };
+        wrapped(&text, " ■ ", "   ", columns, theme.banner(rule.referral), &mut lines);
+    }
+    lines
+}
+
+pub fn panel(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+    let content = shared.content;
+    let assessment = &session.form.assessment;
+    let rules = &content.rulebook;
+    let focused = session.flag_focus.is_some();
+    let keys = if focused {
+        format!("{}: why", key_for(Action::Confirm, Context::Flags))
+    } else {
+        key_for(Action::FocusFlags, Context::Form { text: false }).to_owned()
+    };
+    let title = format!(" Flags ({}) · {keys}", assessment.flags.len());
+    let border = if focused { theme.selected() } else { theme.muted() };
+    let block = Block::default().borders(Borders::LEFT).title(title).border_style(border);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let columns = inner.width as usize;
+    let line = |text: &str, lead: &str, rest: &str, style: Style, lines: &mut Vec<Line<'static>>| {
+        let room = columns.saturating_sub(width(lead)).max(1);
+        for (i, part) in wrap(text, room).into_iter().enumerate() {
+            lines.push(Line::styled(format!("{}{part}", if i == 0 { lead } else { rest }), style));
+        }
+    };
+    let mut lines = Vec::new();
+    line(verdict_words(assessment.verdict.massage), " ", " ", theme.tier(assessment.verdict.massage), &mut lines);
+    let referral = assessment.verdict.referral;
+    line(referral_words(referral), " ", " ", theme.referral(referral), &mut lines);
+    lines.push(Line::raw(""));
+    if assessment.flags.is_empty() {
+        lines.push(Line::styled(" No flags so far.", theme.muted()));
+    }
+    let mut selected_rows = (0, 0);
+    let mut starts = Vec::new();
+    for (i, flag) in assessment.flags.iter().enumerate() {
+        let start = lines.len();
+        starts.push(start);
+        let rule = rules.rule(flag.rule);
+        let selected = session.flag_focus == Some(i);
+        let style = if selected { theme.focus() } else { theme.tier(rule.massage) };
+        line(&rule.title, &format!(" {} ", tier_badge(rule.massage)), "   ", style, &mut lines);
+        if let Some(referral) = rule.referral {
+            let word = match referral {
+                Referral::Emergency => "REFER EMERGENCY",
+                Referral::Urgent => "REFER URGENT",
+                Referral::Routine => "refer: routine",
+            };
+            line(word, "     → ", "       ", theme.referral(Some(referral)), &mut lines);
+        }
+        if !flag.regions.is_empty() {
+            let regions: Vec<&str> = flag.regions.iter().map(|r| content.regions.label(*r)).collect();
+            line(&regions.join(", "), "     ", "     ", theme.muted(), &mut lines);
+        }
+        if selected {
+            selected_rows = (start, lines.len());
+        }
+    }
+    // Keep the selected flag in view, and never let a flag fall off the bottom unseen.
+    let cursor = session.flag_focus.map(|_| selected_rows.0);
+    let shown = window(lines.len(), inner.height as usize, selected_rows, cursor);
+    let mut visible: Vec<Line> = Vec::new();
+    if shown.above > 0 {
+        let above = starts.iter().filter(|&&row| row < shown.top).count();
+        visible.push(Line::styled(format!(" ↑ {above} more flag(s)"), theme.heading()));
+    }
+    visible.extend(lines.into_iter().skip(shown.top).take(shown.shown));
+    if shown.below > 0 {
+        // Counted in flags, not rows: a flag whose title shows has begun.
+        let below = starts.iter().filter(|&&row| row >= shown.top + shown.shown).count();
+        let keys = key_for(Action::FocusFlags, Context::Form { text: false });
+        let more = if below == 0 { " ↓ more".to_owned() } else { format!(" ↓ {below} more flag(s)") };
+        visible.push(Line::styled(format!("{more} · {keys}"), theme.heading()));
+    }
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+pub fn verdict_words(tier: Option<Tier>) -> &'static str {
+    match tier {
+        Some(Tier::Stop) => "■ STOP: no massage this visit",
+        Some(Tier::Avoid) => "▲ AVOID: not on the areas listed",
+        Some(Tier::Modify) => "● MODIFY: change pressure/site",
+        None => "✓ CLEAR so far",
+    }
+}
+
+pub fn referral_words(referral: Option<Referral>) -> &'static str {
+    match referral {
+        Some(Referral::Emergency) => "REFER: EMERGENCY, now",
+        Some(Referral::Urgent) => "REFER: URGENT, within 24 h",
+        Some(Referral::Routine) => "Refer: routine clearance",
+        None => "No referral",
+    }
+}
+
+/// The flag's full story, for the detail dialog: why it fired (with the answers), what to do,
+/// and where the rule comes from.
+pub fn flag_detail_lines(session: &Session, shared: &Shared, flag_index: usize) -> (String, Vec<String>) {
+    let Some(flag) = session.form.assessment.flags.get(flag_index) else { return (String::new(), Vec::new()) };
+    let content = shared.content;
+    let rule = content.rulebook.rule(flag.rule);
+    let mut lines = vec![format!("{}  {}", tier_badge(rule.massage), rule.title)];
+    if let Some(referral) = referral_badge(rule.referral) {
+        lines.push(referral.to_owned());
+    }
+    lines.push(String::new());
+    lines.push("Why it fired:".into());
+    let answers = session.form.answers.to_json(&content.questionnaire, &content.regions);
+    for item_id in &flag.because {
+        let item = content.questionnaire.item(*item_id);
+        let shown = answers.get(&item.id).map_or("not asked".to_owned(), |v| answer_words(shared, *item_id, v));
+        lines.push(format!("  • {}: {shown}", item.label));
+    }
+    lines.push(format!("  (rule: {})", rule.trigger));
+    if !flag.regions.is_empty() {
+        let regions: Vec<&str> = flag.regions.iter().map(|r| content.regions.label(*r)).collect();
+        lines.push(format!("Where: {}", regions.join(", ")));
+    }
+    lines.push(String::new());
+    lines.push(format!("What to do: {}", rule.action));
+    if let Some(detail) = &rule.detail {
+        lines.push(String::new());
+        lines.push(format!("Note: {detail}"));
+    }
+    lines.push(String::new());
+    lines.push("Sources:".into());
+    for source in &rule.sources {
+        lines.push(format!("  • {source}"));
+    }
+    (format!("{} ({})", rule.title, rule.id), lines)
+}
+
+fn answer_words(shared: &Shared, id: crate::domain::ItemId, value: &serde_json::Value) -> String {
+    let content = shared.content;
+    let item = content.questionnaire.item(id);
+    let option = |code: &str| item.option_index(code).map_or(code.to_owned(), |i| item.option_label(i).to_owned());
+    let region = |code: &str| content.regions.id(code).map_or(code.to_owned(), |r| content.regions.label(r).to_owned());
+    match value {
+        serde_json::Value::Bool(true) => "yes".into(),
+        serde_json::Value::Bool(false) => "no".into(),
+        serde_json::Value::String(s) if !item.options.is_empty() => option(s),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(list) => list
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|code| if item.options.is_empty() { region(code) } else { option(code) })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The summary above the clinician's decision: verdict, areas to avoid, and the care plan with
+/// its reasons.
+pub fn summary(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+    let assessment = &session.form.assessment;
+    let content = shared.content;
+    let plan = &assessment.plan;
+    let mut lines = vec![Line::from(vec![
+        Span::styled(verdict_words(assessment.verdict.massage), theme.tier(assessment.verdict.massage)),
+        Span::raw("  "),
+        Span::styled(referral_words(assessment.verdict.referral), theme.heading()),
+    ])];
+    let avoid: Vec<&str> = {
+        let mut ids = assessment.avoid_regions.clone();
+        ids.sort_unstable();
+        ids.iter().map(|r| content.regions.label(*r)).collect()
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Avoid: ", theme.heading()),
+        Span::raw(if avoid.is_empty() { "no areas".to_owned() } else { avoid.join(", ") }),
+    ]));
+    let route = plan.route.code().replace('_', " ");
+    lines.push(Line::from(vec![
+        Span::styled("Plan: ", theme.heading()),
+        Span::raw(format!("{route} — {}", plan.route_reason)),
+    ]));
+    if let (Some(kind), Some(reason)) = (plan.massage_type, &plan.massage_type_reason) {
+        lines.push(Line::raw(format!("Massage: {} — {reason}", kind.code().replace('_', " "))));
+    }
+    if let (Some(order), Some(reason)) = (plan.session_order, &plan.session_order_reason) {
+        lines.push(Line::raw(format!("Order: {} — {reason}", order.code().replace('_', " "))));
+        let days = content.plan.days_advice(plan.separate_days);
+        let why =
+            if plan.separate_days { format!(" ({})", plan.separate_days_reasons.join("; ")) } else { String::new() };
+        lines.push(Line::raw(format!("Days: {days}{why}")));
+    }
+    if let Some(frequency) = &plan.frequency {
+        lines.push(Line::raw(format!("Frequency: {frequency}")));
+    }
+    if !plan.aftercare.is_empty() {
+        lines.push(Line::raw(format!("Aftercare: {}", plan.aftercare.join(" "))));
+    }
+    let all = key_for(Action::Summary, Context::Form { text: false });
+    let block = Block::default()
+        .borders(Borders::BOTTOM)
+        .title(format!(" Recommendation ({all}: all of it) · the decision below is yours "))
+        .border_style(theme.muted());
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}
+
+/// Practice: the patient's story beside the form, where the flags would be.
+pub fn story(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(attempt) = &session.attempt else { return };
+    let Some(case) = shared.practice.as_ref().and_then(|p| p.cases.cases.get(attempt.case)) else { return };
+    let block = Block::default().borders(Borders::LEFT).title(" The patient's story ").border_style(theme.muted());
+    let mut lines = vec![
+        Line::styled(case.title.clone(), theme.heading()),
+        Line::styled(
+            format!("{} · visit {}", case.level.code(), case.visit_date().map_or(String::new(), |d| d.to_string())),
+            theme.muted(),
+        ),
+        Line::raw(""),
+        Line::raw(case.vignette.clone()),
+        Line::raw(""),
+    ];
+    let hints = if attempt.hints == 0 { String::new() } else { format!(" ({} used)", attempt.hints) };
+    let key = key_for(Action::Hint, Context::Attempt);
+    lines.push(Line::styled(format!("Flags hidden: find them. {key} hint{hints}"), theme.muted()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}

@@ -1,0 +1,121 @@
+//! Drawing: a pure function of the app state into a frame; it decides nothing. The frame around
+//! every screen is here (title, banners, status line, footer, the too-small notice); each
+//! screen draws its own body and each dialog itself.
+
+use super::app::App;
+use super::keymap;
+use super::screens::Screen;
+use super::theme::Theme;
+use super::width::pad;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a terminal of this size shows the app (else the too-small notice, and keys wait).
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
+/// Draw the whole screen.
+pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if !fits(area.width, area.height) {
+        too_small(theme, frame, area);
+        return;
+    }
+    let mut banners = match &app.screen {
+        Screen::Wizard(session) => super::screens::wizard::flags::banner_lines(session, app, theme, area.width),
+        _ => Vec::new(),
+    };
+    if app.practice.is_some() {
+        let text = " PRACTICE · made-up patients for learning · not for real patients";
+        banners.insert(0, Line::styled(pad(text, area.width as usize), theme.banner(None)));
+    }
+    // The banners never take more than half the screen; the form keeps the rest.
+    let banner_rows = (banners.len() as u16).min(area.height / 2);
+    let [title, banner_area, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_rows),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let title_text = format!(" physio-intake · {}", app.screen.title(app));
+    frame.render_widget(Paragraph::new(title_text).style(theme.title()), title);
+    frame.render_widget(Paragraph::new(banners), banner_area);
+    app.screen.draw(app, theme, frame, body);
+    status_line(app, theme, frame, status);
+    footer_line(app, theme, frame, footer);
+    if let Some(dialog) = &app.dialog {
+        super::dialogs::draw(dialog, &app.screen, app, theme, frame, area);
+    }
+}
+
+fn too_small(theme: Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::styled("Terminal too small", theme.heading()),
+        Line::raw(format!("Needs {MIN_WIDTH}x{MIN_HEIGHT}; now {}x{}.", area.width, area.height)),
+        Line::raw("Enlarge the window: nothing is lost, and keys wait until then."),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    if let Some((text, problem)) = &app.status {
+        spans.push(Span::styled(format!(" {text}"), if *problem { theme.error() } else { theme.ok() }));
+    }
+    if let Some(session) = app.session() {
+        let problems = session.form.problem_count();
+        if problems > 0 {
+            spans.push(Span::styled(format!("  ! {problems} answer(s) need attention"), theme.error()));
+        }
+        if session.unsaved && session.read_only.is_none() && session.attempt.is_none() {
+            let words =
+                if session.record.is_some() { "  · changes not yet saved" } else { "  · not yet saved as a record" };
+            // The message comes first; the reminder only where it fits whole.
+            let used: usize = spans.iter().map(|s| super::width::width(&s.content)).sum();
+            if used + super::width::width(words) <= area.width as usize {
+                spans.push(Span::styled(words, theme.muted()));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer: the keys that matter where the keyboard is, from the keymap. It never loses the
+/// help key: hints that do not fit are left out before it is.
+fn footer_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let hints = keymap::footer(&app.contexts());
+    let text_width =
+        |(key, description): &(&str, &str)| super::width::width(key) + super::width::width(description) + 3;
+    let mut room = area.width as usize;
+    let mut chosen = Vec::new();
+    // The last hint is help: it is kept first, then the others in order while they fit.
+    let (help, others) = hints.split_last().map_or((None, &hints[..]), |(last, rest)| (Some(*last), rest));
+    if let Some(help) = help {
+        room = room.saturating_sub(text_width(&help));
+    }
+    for hint in others {
+        if text_width(hint) <= room {
+            room -= text_width(hint);
+            chosen.push(*hint);
+        }
+    }
+    chosen.extend(help);
+    let mut spans = Vec::new();
+    for (key, description) in chosen {
+        spans.push(Span::styled(format!(" {key}"), theme.key()));
+        spans.push(Span::styled(format!(" {description} "), theme.muted().remove_modifier(Modifier::DIM)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
