@@ -5,44 +5,22 @@
 //! the record holds all of it, and the session turns read-only at once. Snapshots at 80x24 of the
 //! dialogs (`INSTA_UPDATE=always cargo test --test tui_gate`, then read the diff).
 
+#[path = "common/app.rs"]
+mod harness;
 #[path = "common/gate_input.rs"]
 mod screen;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use physio_intake::content::Content;
+use harness::*;
+
 use physio_intake::gate::{Missing, NotAskedReason};
 use physio_intake::record::{Record, Status};
 use physio_intake::tui::app::{
-    App, COMPLETED_BANNER, Dialog, Effect, Msg, NotAskedDialog, OpenedRecord, Screen, Session, WhoWhy, update,
+    App, Dialog, Effect, Msg, NotAskedDialog, OpenedRecord, Screen, Session, WhoWhy, completed_banner, update,
 };
 use physio_intake::tui::form::Form;
 use physio_intake::tui::keymap::Context;
-use physio_intake::tui::theme::Theme;
-use physio_intake::tui::view::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::{Map, Value, json};
-
-fn content() -> &'static Content {
-    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-}
-
-fn nine_o_clock() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("a time")
-}
-
-fn ids() -> Box<dyn FnMut() -> String> {
-    let mut n = 0u32;
-    Box::new(move || {
-        n += 1;
-        format!("01GATE{n:020}")
-    })
-}
 
 /// A whole intake with the screen answered negatively, plus `extra`, minus `without`.
 fn answers(extra: Value, without: &[&str]) -> Map<String, Value> {
@@ -61,50 +39,9 @@ fn answers(extra: Value, without: &[&str]) -> Map<String, Value> {
 
 fn wizard(answers: &Map<String, Value>) -> App {
     let form = Form::from_answers(content(), answers, today());
-    let mut app = App::new(content(), nine_o_clock(), today(), ids());
+    let mut app = App::new(content(), nine_o_clock(), today(), ids("01GATE"));
     app.screen = Screen::Wizard(Box::new(Session::new(form, "01GATEDRAFT000000000000001".into(), None)));
     app
-}
-
-fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(code, modifiers)))
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    key(app, code, KeyModifiers::NONE)
-}
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    key(app, KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c), KeyModifiers::NONE);
-    }
-}
-
-fn session(app: &App) -> &Session {
-    app.session().expect("an open intake")
-}
-
-fn focused(app: &App) -> String {
-    let id = session(app).form.focused_item(content()).expect("a focused question");
-    content().questionnaire.item(id).id.clone()
-}
-
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a terminal");
-    terminal.draw(|frame| view(app, Theme { colour: false }, frame)).expect("drawn");
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
 }
 
 /// F10, expecting the gate; what it lists.
@@ -148,7 +85,7 @@ fn a_clean_whole_intake_meets_no_gate_and_turns_read_only_once_completed() {
     assert!(record.attestations.is_empty());
     let effects = update(&mut app, Msg::RecordSaved(Ok(Box::new(record))));
     assert!(effects.contains(&Effect::ReleaseRecord), "{effects:?}");
-    assert_eq!(session(&app).read_only.as_deref(), Some(COMPLETED_BANNER));
+    assert_eq!(session(&app).read_only.as_deref(), Some(completed_banner().as_str()));
     assert_eq!(app.context(), Context::ReadOnly);
     let (status, problem) = app.status.clone().expect("a status");
     assert!(status.contains("completed") && status.contains("read-only now, F5 amends") && !problem, "{status}");
@@ -266,7 +203,7 @@ fn reopening_shows_who_acknowledged_and_when_instead_of_the_prompt() {
     let mut app = wizard(&emergency("refer"));
     ctrl(&mut app, 'a');
     let record = f10_saves(&mut app);
-    let mut reopened = App::new(content(), nine_o_clock(), today(), ids());
+    let mut reopened = App::new(content(), nine_o_clock(), today(), ids("01GATE"));
     let opened = OpenedRecord { record, locked_by: None, previous: None };
     update(&mut reopened, Msg::RecordOpened(Ok(Box::new(opened))));
     let screen = screen_text(&reopened, 80, 24);
@@ -284,7 +221,7 @@ fn a_record_whose_result_does_not_match_its_answers_opens_read_only_with_a_banne
     record.result.verdict.massage = "clear".into();
     record.result.verdict.referral = "none".into();
     record.result.flags.clear();
-    let mut reopened = App::new(content(), nine_o_clock(), today(), ids());
+    let mut reopened = App::new(content(), nine_o_clock(), today(), ids("01GATE"));
     let opened = OpenedRecord { record, locked_by: None, previous: None };
     let effects = update(&mut reopened, Msg::RecordOpened(Ok(Box::new(opened))));
     assert_eq!(effects, vec![Effect::ReleaseRecord]);
@@ -344,11 +281,11 @@ fn a_record_from_another_rulebook_shows_its_stored_result_and_what_today_says_an
     record.result.verdict.massage = "clear".into();
     record.result.verdict.referral = "none".into();
     record.result.flags.clear();
-    let mut reopened = App::new(content(), nine_o_clock(), today(), ids());
+    let mut reopened = App::new(content(), nine_o_clock(), today(), ids("01GATE"));
     let opened = OpenedRecord { record, locked_by: None, previous: None };
     let effects = update(&mut reopened, Msg::RecordOpened(Ok(Box::new(opened))));
     assert!(effects.is_empty(), "not an integrity problem: {effects:?}");
-    assert_eq!(session(&reopened).read_only.as_deref(), Some(COMPLETED_BANNER));
+    assert_eq!(session(&reopened).read_only.as_deref(), Some(completed_banner().as_str()));
     let (notice, problem) = session(&reopened).recheck_notice.clone().expect("a notice");
     assert!(!problem && notice.contains("made with rulebook 2026.11.0-older"), "{notice}");
     assert!(notice.contains("today's rulebook adds: "), "{notice}");

@@ -2,55 +2,25 @@
 //! hint (counted), F10 grades with the same function as `practice --grade`, the attempt is saved
 //! under practice/ with its score and hints, nothing reaches patient records or drafts.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use physio_intake::content::Content;
-use physio_intake::practice::Cases;
-use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Dialog, Effect, Msg, Screen, update};
-use physio_intake::tui::runner::Runner;
+#[path = "common/clinic.rs"]
+mod clinic;
+#[path = "common/app.rs"]
+mod harness;
+
+use clinic::Clinic;
+use harness::content;
+use physio_intake::store::Store;
+use physio_intake::tui::app::{App, Dialog, Effect, Msg, Screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
-fn content() -> &'static Content {
-    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+/// A student at the clinic's desk: the app in practice mode.
+trait Student {
+    fn start_case(&mut self, id: &str);
+    fn yes(&mut self, item: &str);
 }
 
-struct Student {
-    app: App,
-    runner: Runner,
-    effects: Vec<Effect>,
-}
-
-impl Student {
-    fn open(dir: &Path) -> Student {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut app = App::new(content(), now, today, Box::new(|| new_id(Utc::now()).unwrap()));
-        app.enter_practice(Cases::embedded(content()).unwrap(), None);
-        let mut runner = Runner::new(Store::open(dir).unwrap());
-        runner.start(&mut app);
-        Student { app, runner, effects: Vec::new() }
-    }
-
-    fn send(&mut self, msg: Msg) {
-        let mut pending = update(&mut self.app, msg);
-        while !pending.is_empty() {
-            let mut next = Vec::new();
-            for effect in pending {
-                self.effects.push(effect.clone());
-                if let Some(reply) = self.runner.carry_out(content(), effect) {
-                    next.extend(update(&mut self.app, reply));
-                }
-            }
-            pending = next;
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
+impl Student for Clinic {
     fn start_case(&mut self, id: &str) {
         let index = self.app.practice.as_ref().unwrap().cases.cases.iter().position(|c| c.id == id).unwrap();
         while matches!(&self.app.screen, Screen::Practice(list) if list.cursor < index) {
@@ -74,7 +44,7 @@ impl Student {
 #[test]
 fn a_case_starts_on_its_visit_date_with_the_flags_hidden_and_no_banner() {
     let dir = tempfile::tempdir().unwrap();
-    let mut student = Student::open(dir.path());
+    let mut student = Clinic::practice(dir.path());
     student.start_case("advanced-sciatica-bladder-and-foot");
     student.yes("redflag.bladder_bowel");
     assert!(student.app.flags_hidden());
@@ -94,7 +64,7 @@ fn a_case_starts_on_its_visit_date_with_the_flags_hidden_and_no_banner() {
 #[test]
 fn the_summary_and_the_recommendation_stay_hidden_until_a_counted_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let mut student = Student::open(dir.path());
+    let mut student = Clinic::practice(dir.path());
     student.start_case("advanced-sciatica-bladder-and-foot");
     student.yes("redflag.bladder_bowel");
     student.press(KeyCode::F(3));
@@ -126,7 +96,7 @@ fn screen_text(app: &App) -> String {
 #[test]
 fn f10_grades_shows_the_feedback_and_saves_the_attempt_apart_from_patient_records() {
     let dir = tempfile::tempdir().unwrap();
-    let mut student = Student::open(dir.path());
+    let mut student = Clinic::practice(dir.path());
     student.start_case("foundation-fever-came-anyway");
     student.press(KeyCode::F(4)); // one hint
     student.yes("screen.fever");
@@ -167,7 +137,7 @@ fn f10_grades_shows_the_feedback_and_saves_the_attempt_apart_from_patient_record
 #[test]
 fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     let dir = tempfile::tempdir().unwrap();
-    let mut student = Student::open(dir.path());
+    let mut student = Clinic::practice(dir.path());
     student.start_case("foundation-fever-came-anyway");
     student.press(KeyCode::F(10));
     let Some(Dialog::Text { title, lines, .. }) = &student.app.dialog else { panic!("the result is shown") };
@@ -185,7 +155,7 @@ fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     assert!(!student.app.quitting);
     assert_eq!(Store::open(dir.path()).unwrap().attempts().attempts.len(), 1, "only the graded attempt");
 
-    let mut again = Student::open(dir.path());
+    let mut again = Clinic::practice(dir.path());
     let row = again
         .app
         .practice

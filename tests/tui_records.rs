@@ -1,122 +1,34 @@
 //! The records browser, amendments and follow-up visits, driven by keys through `update` with the
 //! runner carrying out every effect on a real store in a temporary folder (no terminal).
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use physio_intake::content::Content;
+#[path = "common/clinic.rs"]
+mod clinic;
+#[path = "common/app.rs"]
+mod harness;
+
+use chrono::Utc;
+use clinic::Clinic;
+use harness::{content, today};
 use physio_intake::record::{Decoded, Record, Status};
 use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Dialog, Effect, Home, Msg, Question, Screen, WhoWhy, update};
-use physio_intake::tui::runner::Runner;
-use physio_intake::tui::theme::Theme;
-use physio_intake::tui::view::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use physio_intake::tui::app::{Dialog, Home, Question, Screen, WhoWhy};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::{Map, Value, json};
 use std::path::Path;
 
-fn content() -> &'static Content {
-    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+/// What only these tests need of the clinic.
+trait Browse {
+    fn go_to_records(&mut self);
+    fn answer(&self, item: &str) -> Option<Value>;
 }
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
-
-/// One app and its runner on a store, as the real program has them.
-struct Clinic {
-    app: App,
-    runner: Runner,
-    quit: bool,
-}
-
-impl Clinic {
-    fn open(dir: &Path) -> Clinic {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
-        let mut app = App::new(content(), now, today(), Box::new(|| new_id(Utc::now()).unwrap()));
-        app.user = "j.okafor".into();
-        let mut runner = Runner::new(Store::open(dir).unwrap());
-        runner.start(&mut app);
-        Clinic { app, runner, quit: false }
-    }
-
-    /// Update with a message, then carry out every effect and feed back every reply.
-    fn send(&mut self, msg: Msg) {
-        let mut pending = update(&mut self.app, msg);
-        while !pending.is_empty() {
-            let mut next = Vec::new();
-            for effect in pending {
-                if effect == Effect::Quit {
-                    self.quit = true;
-                    continue;
-                }
-                if let Some(reply) = self.runner.carry_out(content(), effect) {
-                    next.extend(update(&mut self.app, reply));
-                }
-            }
-            pending = next;
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    /// Time passes, so a pending draft is written.
-    fn wait(&mut self, seconds: i64) {
-        self.app.now += chrono::Duration::seconds(seconds);
-        self.send(Msg::Tick);
-    }
-
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        terminal.draw(|frame| view(&self.app, Theme { colour: true }, frame)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let mut text = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                text.push_str(buffer[(x, y)].symbol());
-            }
-            text.push('\n');
-        }
-        text
-    }
-
+impl Browse for Clinic {
     fn go_to_records(&mut self) {
         // Records is above Quit, at the bottom of Home.
         let cursor = physio_intake::tui::screens::home::entries(&self.app).len() - 2;
         self.app.screen = Screen::Home(Home { cursor });
         self.press(KeyCode::Enter);
         assert!(matches!(self.app.screen, Screen::Records(_)));
-    }
-
-    /// Focus an item of the open session by id (moving through sections as a clinician would).
-    fn focus(&mut self, item: &str) {
-        let id = content().questionnaire.id(item).unwrap();
-        let section = content().questionnaire.section_of(id).id.clone();
-        let target = content().questionnaire.sections.iter().position(|s| s.id == section).unwrap();
-        while self.session().form.section < target {
-            self.press(KeyCode::PageDown);
-        }
-        while self.session().form.section > target {
-            self.press(KeyCode::PageUp);
-        }
-        let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
-        self.app.session_mut().unwrap().form.focus = position;
-    }
-
-    fn session(&self) -> &physio_intake::tui::app::Session {
-        self.app.session().expect("an open intake")
     }
 
     fn answer(&self, item: &str) -> Option<Value> {
@@ -164,14 +76,14 @@ fn typing_in_the_records_browser_filters_by_patient_date_or_status_and_esc_clear
     let records = clinic.app.records().unwrap();
     let shown: Vec<_> = records.shown.iter().map(|&i| records.entries[i].patient.clone()).collect();
     assert_eq!(shown, vec![Some("Ana Ellison".to_owned())], "every word must match");
-    assert!(clinic.screen().contains("Filter: ELL 2026-12"));
+    assert!(clinic.screen(100, 30).contains("Filter: ELL 2026-12"));
 
     for _ in 0.." 2026-12".len() {
         clinic.press(KeyCode::Backspace);
     }
     clinic.type_text(" progress");
     assert_eq!(clinic.app.records().unwrap().shown.len(), 0, "Tomas is in progress but not an Ell…");
-    assert!(clinic.screen().contains("No record matches the filter."));
+    assert!(clinic.screen(100, 30).contains("No record matches the filter."));
 
     clinic.press(KeyCode::Esc);
     assert_eq!(clinic.app.records().map(|r| r.filter.as_str()), Some(""), "Esc clears first");
@@ -188,7 +100,7 @@ fn a_completed_record_opens_read_only_with_a_banner_and_keys_change_nothing() {
     clinic.go_to_records();
     clinic.press(KeyCode::Enter);
     assert!(matches!(clinic.app.screen, Screen::Wizard(_)));
-    assert!(clinic.screen().contains("READ-ONLY: completed · F5 amend"), "{}", clinic.screen());
+    assert!(clinic.screen(100, 30).contains("READ-ONLY: completed · F5 amend"), "{}", clinic.screen(100, 30));
 
     clinic.focus("screen.fever");
     clinic.press(KeyCode::Char('y'));
@@ -285,16 +197,16 @@ fn a_follow_up_carries_the_story_asks_the_safety_screen_again_and_marks_meaningf
     for asked_again in ["screen.open_wound", "screen.fever", "redflag.weight_loss", "visit.consent", "pain.now"] {
         assert_eq!(clinic.answer(asked_again), None, "{asked_again} is asked again");
     }
-    assert!(clinic.screen().contains("Follow-up (last visit 2026-11-22)"));
+    assert!(clinic.screen(100, 30).contains("Follow-up (last visit 2026-11-22)"));
 
     clinic.focus("screen.open_wound");
-    assert!(clinic.screen().contains("↳ last visit: Yes"), "a yes last time is shown while it is asked again");
+    assert!(clinic.screen(100, 30).contains("↳ last visit: Yes"), "a yes last time is shown while it is asked again");
     clinic.focus("pain.now");
     clinic.type_text("5");
-    assert!(clinic.screen().contains("6 → 5 (−1, under 2: not meaningful)"), "{}", clinic.screen());
+    assert!(clinic.screen(100, 30).contains("6 → 5 (−1, under 2: not meaningful)"), "{}", clinic.screen(100, 30));
     clinic.press(KeyCode::Backspace);
     clinic.type_text("3");
-    assert!(clinic.screen().contains("6 → 3 (−3, meaningful)"));
+    assert!(clinic.screen(100, 30).contains("6 → 3 (−3, meaningful)"));
 
     clinic.ctrl('s');
     let saved = clinic.session().record.clone().expect("saved");
@@ -325,5 +237,5 @@ fn a_follow_up_restored_after_a_crash_still_knows_the_visit_it_follows() {
     assert_eq!(clinic.answer("pain.now"), Some(json!(2)));
     assert_eq!(clinic.session().previous.as_ref().map(|p| p.record_id.as_str()), Some(first.id.as_str()));
     clinic.focus("pain.now");
-    assert!(clinic.screen().contains("6 → 2 (−4, meaningful)"));
+    assert!(clinic.screen(100, 30).contains("6 → 2 (−4, meaningful)"));
 }

@@ -3,78 +3,25 @@
 //! by keys through `update` with the runner carrying out every effect on a real store, and a
 //! "crash" that stops carrying out effects at a chosen point.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use physio_intake::content::Content;
-use physio_intake::store::{Store, new_id};
-use physio_intake::tui::app::{App, Dialog, Effect, Home, Msg, Question, Screen, update};
-use physio_intake::tui::runner::{Runner, without_controls};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+#[path = "common/clinic.rs"]
+mod clinic;
+#[path = "common/app.rs"]
+mod harness;
+
+use clinic::Clinic;
+use harness::content;
+use physio_intake::tui::app::{Dialog, Home, Question, Screen};
+use physio_intake::tui::runner::without_controls;
+use ratatui::crossterm::event::KeyCode;
 use serde_json::{Value, json};
 use std::path::Path;
 
-fn content() -> &'static Content {
-    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
+/// What only these tests need of the clinic.
+trait Intake {
+    fn new_intake_named(&mut self, name: &str);
 }
 
-struct Clinic {
-    app: App,
-    runner: Runner,
-    /// Set when the process "died": nothing more is carried out.
-    crashed: bool,
-    crash_after_record_save: bool,
-}
-
-impl Clinic {
-    fn open(dir: &Path) -> Clinic {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut app = App::new(content(), now, today, Box::new(|| new_id(Utc::now()).unwrap()));
-        let mut runner = Runner::new(Store::open(dir).unwrap());
-        runner.start(&mut app);
-        Clinic { app, runner, crashed: false, crash_after_record_save: false }
-    }
-
-    fn send(&mut self, msg: Msg) {
-        if self.crashed {
-            return;
-        }
-        let mut pending = update(&mut self.app, msg);
-        while !pending.is_empty() {
-            let mut next = Vec::new();
-            for effect in pending {
-                let saving = matches!(effect, Effect::SaveRecord(_));
-                if let Some(reply) = self.runner.carry_out(content(), effect) {
-                    if saving && self.crash_after_record_save {
-                        // kill -9 here: the record is durable, nothing after it happens.
-                        self.crashed = true;
-                        return;
-                    }
-                    next.extend(update(&mut self.app, reply));
-                }
-            }
-            pending = next;
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    fn wait(&mut self, seconds: i64) {
-        self.app.now += chrono::Duration::seconds(seconds);
-        self.send(Msg::Tick);
-    }
-
+impl Intake for Clinic {
     fn new_intake_named(&mut self, name: &str) {
         self.app.screen = Screen::Home(Home { cursor: 0 });
         self.press(KeyCode::Enter);
@@ -82,10 +29,6 @@ impl Clinic {
         let position = self.session().form.visible_items(content()).iter().position(|i| *i == id).unwrap();
         self.app.session_mut().unwrap().form.focus = position;
         self.type_text(name);
-    }
-
-    fn session(&self) -> &physio_intake::tui::app::Session {
-        self.app.session().expect("an open intake")
     }
 }
 

@@ -14,7 +14,7 @@ use physio_intake::record::{Record, Status};
 use physio_intake::report::VerdictReport;
 use physio_intake::store::drafts::DraftSummary;
 use physio_intake::store::index::ListEntry;
-use physio_intake::tui::app::{App, COMPLETED_BANNER, Dialog, Home, Question, Records, Screen, Session, WhoWhy};
+use physio_intake::tui::app::{App, Dialog, Home, Question, Records, Screen, Session, WhoWhy, completed_banner};
 use physio_intake::tui::form::Form;
 use physio_intake::tui::screens::cases::CaseList;
 use physio_intake::tui::theme::Theme;
@@ -87,7 +87,7 @@ fn completed(mut app: App) -> App {
         let record =
             Record::new(content(), "01SNAPREC0000000000000001".into(), &session.form.answers, Status::Completed, now);
         session.record = Some(record);
-        session.read_only = Some(COMPLETED_BANNER.to_owned());
+        session.read_only = Some(completed_banner());
     }
     app
 }

@@ -2,8 +2,11 @@
 //! clock (the app's `now` is set by hand, as the runner would). Each test is a sentence about
 //! what the clinician can rely on.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use physio_intake::content::Content;
+#[path = "common/app.rs"]
+mod harness;
+
+use chrono::Duration;
+use harness::*;
 use physio_intake::tui::app::{
     AUTOSAVE_AFTER_IDLE, AUTOSAVE_AT_MOST_EVERY, App, Dialog, Effect, Msg, Question, Screen, Session, update,
 };
@@ -15,33 +18,8 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 // ---------------------------------------------------------------------------------------------
-// A small desk: an app with a fixed clock and fixed ids, and the keys a clinician presses.
-
-fn content() -> &'static Content {
-    Content::embedded().unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-}
-
-fn nine_o_clock() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("a time")
-}
-
-/// Ids 01TEST00000000000000000001, ...02, ... in order.
-fn ids() -> Box<dyn FnMut() -> String> {
-    let mut n = 0u32;
-    Box::new(move || {
-        n += 1;
-        format!("01TEST{n:020}")
-    })
-}
-
-/// The app as it starts: on Home, nothing open.
-fn home() -> App {
-    App::new(content(), nine_o_clock(), today(), ids())
-}
+// A small desk (common/app.rs): an app with a fixed clock and fixed ids, and the keys a clinician
+// presses; here what only these tests need.
 
 /// Home, then Enter on "New intake".
 fn new_intake() -> App {
@@ -57,45 +35,14 @@ fn full_intake_on(item: &str) -> App {
         serde_json::from_str(include_str!("fixtures/full_intake.json")).unwrap_or_else(|e| panic!("{e}"));
     let answers = file["answers"].as_object().cloned().unwrap_or_default();
     let form = Form::from_answers(content(), &answers, today());
-    let mut app = App::new(content(), nine_o_clock(), today(), ids());
+    let mut app = App::new(content(), nine_o_clock(), today(), ids("01TEST"));
     app.screen = Screen::Wizard(Box::new(Session::new(form, "01TESTDRAFT000000000000001".into(), None)));
     focus(&mut app, item);
     app
 }
 
-fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(code, modifiers)))
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    key(app, code, KeyModifiers::NONE)
-}
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    key(app, KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in text.chars() {
-        let modifiers = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
-        effects.extend(key(app, KeyCode::Char(c), modifiers));
-    }
-    effects
-}
-
-fn session(app: &App) -> &Session {
-    app.session().expect("an open intake")
-}
-
 fn section_id(app: &App) -> &'static str {
     &content().questionnaire.sections[session(app).form.section].id
-}
-
-/// The id of the focused question.
-fn focused(app: &App) -> String {
-    let id = session(app).form.focused_item(content()).expect("a focused question");
-    content().questionnaire.item(id).id.clone()
 }
 
 /// The ids of the questions shown in the current section.
@@ -107,23 +54,6 @@ fn shown(app: &App) -> Vec<String> {
 fn set_clinician(app: &mut App, name: &str) {
     focus(app, "visit.clinician");
     type_text(app, name);
-}
-
-/// Focus a question by id, moving through the sections with PgDn/PgUp as a clinician would.
-fn focus(app: &mut App, item: &str) {
-    let id = content().questionnaire.id(item).unwrap_or_else(|| panic!("no item {item}"));
-    let section = &content().questionnaire.section_of(id).id;
-    let target = content().questionnaire.sections.iter().position(|s| &s.id == section).expect("its section");
-    while session(app).form.section < target {
-        press(app, KeyCode::PageDown);
-    }
-    while session(app).form.section > target {
-        press(app, KeyCode::PageUp);
-    }
-    let at = session(app).form.visible_items(content()).iter().position(|i| *i == id);
-    let at = at.unwrap_or_else(|| panic!("{item} is not shown"));
-    app.session_mut().expect("an open intake").form.focus = at;
-    assert_eq!(focused(app), item);
 }
 
 /// What is typed in a one-line field (or the lines of a notes field, joined by newlines).
@@ -150,20 +80,6 @@ fn flags(app: &App) -> Vec<String> {
 fn banner_rules(app: &App) -> Vec<String> {
     let rules = &content().rulebook;
     app.banner_flags().iter().map(|&i| rules.rule(session(app).form.assessment.flags[i].rule).id.clone()).collect()
-}
-
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
-    terminal.draw(|frame| view(app, Theme { colour: true }, frame)).unwrap_or_else(|e| match e {});
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
 }
 
 fn is_quit(effects: &[Effect]) -> bool {

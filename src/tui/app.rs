@@ -22,7 +22,7 @@ pub use super::screens::Screen;
 pub use super::screens::home::Home;
 pub use super::screens::records::Records;
 pub use super::screens::wizard::{
-    AUTOSAVE_AFTER_IDLE, AUTOSAVE_AT_MOST_EVERY, COMPLETED_BANNER, PracticeAttempt, PreviousVisit, Session,
+    AUTOSAVE_AFTER_IDLE, AUTOSAVE_AT_MOST_EVERY, PracticeAttempt, PreviousVisit, Session, completed_banner,
 };
 
 /// The app: the screen showing, and what every screen shares (reached through `Deref`, so

@@ -9,7 +9,7 @@ pub mod reading;
 pub mod who_why;
 
 use super::app::{Effect, Shared};
-use super::keymap::Action;
+use super::keymap::{Action, Context, key_for};
 use super::screens::Screen;
 use super::theme::Theme;
 use ratatui::Frame;
@@ -119,7 +119,8 @@ pub fn buttons(theme: Theme, labels: &[&str], selected: usize) -> Line<'static> 
         spans.push(Span::styled(format!("[ {label} ]"), style));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::styled("← → choose · Enter · Esc cancel", theme.muted()));
+    let (enter, esc) = (key_for(Action::Confirm, Context::Dialog), key_for(Action::Back, Context::Dialog));
+    spans.push(Span::styled(format!("← → choose · {enter} · {esc} cancel"), theme.muted()));
     Line::from(spans)
 }
 

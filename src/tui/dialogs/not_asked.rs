@@ -4,7 +4,7 @@
 use super::{After, edit_line, paste_line, small_box};
 use crate::gate::{NotAsked, NotAskedReason};
 use crate::tui::app::Shared;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::screens::Screen;
 use crate::tui::screens::wizard::attest;
 use crate::tui::theme::Theme;
@@ -71,10 +71,11 @@ impl NotAskedDialog {
         lines.push(Line::raw(""));
         match &self.problem {
             Some(problem) => lines.push(Line::styled(problem.clone(), theme.error())),
-            None => lines.push(Line::styled(
-                "↑↓ reason · type words (needed for other) · Enter keep · Esc cancel",
-                theme.muted(),
-            )),
+            None => {
+                let (enter, esc) = (key_for(Action::Confirm, Context::Dialog), key_for(Action::Back, Context::Dialog));
+                let hint = format!("↑↓ reason · type words (needed for other) · {enter} keep · {esc} cancel");
+                lines.push(Line::styled(hint, theme.muted()));
+            }
         }
         small_box(theme, frame, area, " Not asked ", lines);
     }

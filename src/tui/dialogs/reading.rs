@@ -4,7 +4,7 @@
 use super::{After, text_box};
 use crate::tui::app::Shared;
 use crate::tui::body_chart::{CHART_HEADER, chart_lines};
-use crate::tui::keymap::{self, Action};
+use crate::tui::keymap::{self, Action, Context, key_for};
 use crate::tui::screens::Screen;
 use crate::tui::screens::wizard::flags::flag_detail_lines;
 use crate::tui::theme::Theme;
@@ -31,9 +31,10 @@ pub fn help(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16, in_attempt
         }
         lines.push(Line::raw(""));
     }
-    lines
-        .push(Line::styled("Letters typed in a text field are text, never shortcuts. Esc closes this.", theme.muted()));
-    text_box(theme, frame, area, " Help: every key (Esc closes, ↑↓ scroll) ", lines, scroll);
+    let esc = key_for(Action::Back, Context::Dialog);
+    let last = format!("Letters typed in a text field are text, never shortcuts. {esc} closes this.");
+    lines.push(Line::styled(last, theme.muted()));
+    text_box(theme, frame, area, &format!(" Help: every key ({esc} closes, ↑↓ scroll) "), lines, scroll);
 }
 
 pub fn flag_detail(
@@ -85,10 +86,12 @@ pub fn summary(screen: &Screen, shared: &Shared, theme: Theme, frame: &mut Frame
             lines.push(Line::raw(format!("  - {label}: {}", crate::gate::not_asked_words(mark))));
         }
     }
-    text_box(theme, frame, area, " Summary (Esc closes, ↑↓ scroll) ", lines, scroll);
+    let esc = key_for(Action::Back, Context::Dialog);
+    text_box(theme, frame, area, &format!(" Summary ({esc} closes, ↑↓ scroll) "), lines, scroll);
 }
 
 pub fn text(theme: Theme, frame: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16) {
     let lines = lines.iter().cloned().map(Line::raw).collect();
-    text_box(theme, frame, area, &format!(" {title} (Esc closes) "), lines, scroll);
+    let esc = key_for(Action::Back, Context::Dialog);
+    text_box(theme, frame, area, &format!(" {title} ({esc} closes) "), lines, scroll);
 }

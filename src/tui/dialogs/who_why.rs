@@ -3,7 +3,7 @@
 
 use super::{After, edit_line, field_line, paste_line, small_box};
 use crate::tui::app::{Effect, Shared};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::screens::Screen;
 use crate::tui::screens::wizard::attest;
 use crate::tui::theme::Theme;
@@ -105,6 +105,12 @@ pub fn on_override_key(
     }
 }
 
+/// How to fill the two fields, with the dialog's keys.
+fn hint(confirm: &str) -> String {
+    let (enter, esc) = (key_for(Action::Confirm, Context::Dialog), key_for(Action::Back, Context::Dialog));
+    format!("{enter}: next, then {confirm} · ↑↓ switch · {esc} cancel")
+}
+
 pub fn draw_amend(fields: &WhoWhy, screen: &Screen, theme: Theme, frame: &mut Frame, area: Rect) {
     let revision = match screen {
         Screen::Wizard(session) => session.record.as_ref().map_or(0, |r| r.revision),
@@ -114,7 +120,7 @@ pub fn draw_amend(fields: &WhoWhy, screen: &Screen, theme: Theme, frame: &mut Fr
         format!("Revision {revision} stays as it is; your changes become revision {}.", revision + 1),
         "Who amends it, and why, are kept with the record.".to_owned(),
     ];
-    let lines = fields.lines(theme, intro, "Enter: next, then amend · ↑↓ switch · Esc cancel");
+    let lines = fields.lines(theme, intro, &hint("amend"));
     small_box(theme, frame, area, " Amend a completed record ", lines);
 }
 
@@ -132,6 +138,6 @@ pub fn draw_override(fields: &WhoWhy, screen: &Screen, theme: Theme, frame: &mut
         format!("The decision goes against the verdict ({against})."),
         "Who decides, and why in their words, are kept with the record.".to_owned(),
     ];
-    let lines = fields.lines(theme, intro, "Enter: next, then keep · ↑↓ switch · Esc cancel");
+    let lines = fields.lines(theme, intro, &hint("keep"));
     small_box(theme, frame, area, " Override the verdict ", lines);
 }

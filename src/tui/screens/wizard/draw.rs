@@ -180,7 +180,7 @@ fn answer_hint(shared: &Shared, id: ItemId) -> String {
         (key_for(Action::Toggle, list), key_for(Action::Clear, list), key_for(Action::NextField, text));
     match item.kind {
         ItemType::Bool => format!("{yes} yes · {no} no · {clear} clear (unanswered is not no)"),
-        ItemType::Text if item.multiline => format!("Type notes · Enter new line · {next} next"),
+        ItemType::Text if item.multiline => format!("Type notes · Enter new line · {next} next"), // Enter is text there
         ItemType::Text => format!("Type the answer · {next} next"),
         ItemType::Int => {
             let unit = item.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();

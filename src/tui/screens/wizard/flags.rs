@@ -67,7 +67,8 @@ pub fn banner_lines(session: &Session, shared: &Shared, theme: Theme, columns: u
         let text = if wrap(&whole, columns.saturating_sub(3)).len() <= 2 {
             whole
         } else {
-            format!("STOP · REFER {urgency}: {}  {hint} · what to do: {flags}, Enter", rule.title)
+            let enter = key_for(Action::Confirm, Context::Flags);
+            format!("STOP · REFER {urgency}: {}  {hint} · what to do: {flags}, {enter}", rule.title)
         };
         wrapped(&text, " ■ ", "   ", columns, theme.banner(rule.referral), &mut lines);
     }

@@ -17,12 +17,17 @@ use crate::record::{Draft, Record};
 use crate::rules::Referral;
 use crate::tui::app::{Effect, Shared};
 use crate::tui::form::Form;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Action, Context, key_for};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value as Json};
 
 /// The banner of a completed record opened from the records browser.
-pub const COMPLETED_BANNER: &str = "completed · F5 amend (who, why) · F6 follow-up visit · Ctrl-Q close";
+pub fn completed_banner() -> String {
+    let read_only = Context::ReadOnly;
+    let (amend, follow_up, close) =
+        (key_for(Action::Amend, read_only), key_for(Action::FollowUp, read_only), key_for(Action::Quit, read_only));
+    format!("completed · {amend} amend (who, why) · {follow_up} follow-up visit · {close} close")
+}
 
 /// A draft is saved this long after the last change...
 pub const AUTOSAVE_AFTER_IDLE: Duration = Duration::milliseconds(1000);

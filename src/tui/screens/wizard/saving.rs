@@ -1,7 +1,7 @@
 //! Records and drafts of the wizard: saving (Ctrl-S, F10, the amendment), what a save brings
 //! back, opening a draft or a record into a session, and starting a follow-up visit.
 
-use super::{COMPLETED_BANNER, OpenedDraft, OpenedRecord, PreviousVisit, Session, practice, short_id};
+use super::{OpenedDraft, OpenedRecord, PreviousVisit, Session, completed_banner, practice, short_id};
 use crate::record::{Record, Revision, Status};
 use crate::store::StoreError;
 use crate::tui::app::{Dialog, Effect, Shared, WhoWhy};
@@ -84,12 +84,12 @@ pub fn saved(session: &mut Session, shared: &mut Shared, record: Record) -> Vec<
     if amended {
         // The amendment is written; the record is closed again until the next one.
         session.amendment = None;
-        session.read_only = Some(COMPLETED_BANNER.into());
+        session.read_only = Some(completed_banner());
         effects.push(Effect::ReleaseRecord);
     }
     if completed {
         // Completed means read-only at once: changes from now on are amendments.
-        session.read_only = Some(COMPLETED_BANNER.into());
+        session.read_only = Some(completed_banner());
         session.completed_here = true;
         session.flag_focus = None;
         effects.push(Effect::ReleaseRecord);
@@ -134,7 +134,7 @@ pub fn from_draft(shared: &mut Shared, opened: OpenedDraft, view_only: bool) -> 
     session.read_only = match (view_only, locked_by, completed) {
         (true, ..) => Some(format!("viewing a recovered draft; {close} goes back, and Resume on Home edits it")),
         (false, Some(who), _) => Some(format!("open for editing by {who} · {close} closes")),
-        (false, None, true) => Some(COMPLETED_BANNER.to_owned()),
+        (false, None, true) => Some(completed_banner()),
         (false, None, false) => None,
     };
     session.unsaved = !view_only;
@@ -156,7 +156,7 @@ pub fn from_record(shared: &mut Shared, opened: OpenedRecord) -> (Session, Vec<E
         // edited or saved over.
         _ if tampered => Some(format!("the stored result does not match its answers · {close} closes")),
         (Some(who), _) => Some(format!("open for editing by {who} · {follow_up} starts a follow-up · {close} closes")),
-        (None, true) => Some(COMPLETED_BANNER.to_owned()),
+        (None, true) => Some(completed_banner()),
         (None, false) => None,
     };
     shared.tell(format!(
