@@ -30,7 +30,7 @@ fn app_on(section: &str, item: &str) -> App {
     form.section = content.questionnaire.sections.iter().position(|s| s.id == section).unwrap_or(0);
     let item_id = content.questionnaire.id(item);
     form.focus = form.visible_items(content).iter().position(|id| Some(*id) == item_id).unwrap_or(0);
-    let mut app = App::new(content, now, today, Box::new(|| "01BENCH0000000000000000000".to_owned()));
+    let mut app = App::new(content, now, today, Box::new(|| Ok("01BENCH0000000000000000000".to_owned())));
     app.screen = Screen::Wizard(Box::new(Session::new(form, "01BENCH0000000000000000001".into(), None)));
     app
 }

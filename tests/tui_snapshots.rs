@@ -40,7 +40,7 @@ fn today() -> NaiveDate {
 /// Home, at a fixed time, with fixed ids.
 fn app() -> App {
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).single().expect("a time");
-    App::new(content(), now, today(), Box::new(|| "01SNAP0000000000000000000X".to_owned()))
+    App::new(content(), now, today(), Box::new(|| Ok("01SNAP0000000000000000000X".to_owned())))
 }
 
 fn full_intake() -> Map<String, Value> {

@@ -996,3 +996,26 @@ fn a_long_answer_not_being_edited_shows_its_start() {
     let screen = screen_text(&app, 80, 24);
     assert!(screen.contains("Gardening, walking"), "{screen}");
 }
+
+#[test]
+fn failures_the_app_used_to_swallow_are_said_on_the_status_line() {
+    use physio_intake::store::StoreError;
+    // No id can be made: nothing starts, and the clinician is told why.
+    let no_ids = Box::new(|| Err(StoreError::Io("the system could not supply random numbers".into())));
+    let mut app = App::new(content(), nine_o_clock(), today(), no_ids);
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(app.screen, Screen::Home(_)), "no intake without an id");
+    let (text, problem) = app.status.clone().expect("a status");
+    assert!(problem && text.contains("could not be made") && text.contains("random numbers"), "{text}");
+
+    // The drafts could not be looked for at start.
+    let mut app = home();
+    update(&mut app, Msg::DraftsFound(Err(StoreError::Io("permission denied on the data folder".into()))));
+    let (text, problem) = app.status.clone().expect("a status");
+    assert!(problem && text.contains("drafts could not be looked for"), "{text}");
+
+    // A draft could not be thrown away: it stays, and the clinician knows it will be offered again.
+    update(&mut app, Msg::DraftNotDiscarded(StoreError::Io("the disk is read-only".into())));
+    let (text, problem) = app.status.clone().expect("a status");
+    assert!(problem && text.contains("offered again") && text.contains("read-only"), "{text}");
+}

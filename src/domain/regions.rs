@@ -11,7 +11,24 @@ pub struct RegionId(pub u8);
 pub struct Region {
     pub code: String,
     pub label: String,
+    /// Where the region is drawn on the body chart.
+    pub chart: ChartCell,
 }
+
+/// A region's place on the body chart: a row, a span of its four columns (0 the patient's right
+/// arm, 1 right leg and front of trunk, 2 left leg and back of trunk, 3 left arm: the patient's
+/// right on the viewer's left, as when facing them), and a short label.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartCell {
+    pub row: u8,
+    pub columns: [u8; 2],
+    pub short: String,
+}
+
+/// The body chart's columns, and the room for a short label in one of them.
+pub const CHART_COLUMNS: u8 = 4;
+pub const CHART_LABEL_MAX: usize = 11;
 
 #[derive(Debug, Clone)]
 pub struct Regions {
@@ -35,6 +52,7 @@ struct RegionsFile {
 struct RegionEntry {
     code: String,
     label: String,
+    chart: ChartCell,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +61,29 @@ struct ChainEntry {
     #[allow(dead_code)]
     name: String,
     proximal_to_distal: Vec<String>,
+}
+
+/// Every region on the chart, within its columns, with a label that fits, and no two on the same
+/// place: a region that could not be drawn or picked would be a region no one can mark.
+fn check_chart(all: &[Region]) -> Result<(), String> {
+    let mut taken = std::collections::HashMap::new();
+    for region in all {
+        let ChartCell { row, columns: [first, last], short } = &region.chart;
+        if first > last || *last >= CHART_COLUMNS {
+            return Err(format!("regions.json: region {}: chart columns must be 0 to 3, first to last", region.code));
+        }
+        // A column holds 11 characters; a region across two holds 23.
+        let room = usize::from(last - first + 1) * (CHART_LABEL_MAX + 1) - 1;
+        if short.is_empty() || short.chars().count() > room {
+            return Err(format!("regions.json: region {}: the chart label needs 1 to {room} characters", region.code));
+        }
+        for column in *first..=*last {
+            if let Some(other) = taken.insert((*row, column), &region.code) {
+                return Err(format!("regions.json: regions {other} and {} share a place on the chart", region.code));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Regions {
@@ -58,8 +99,9 @@ impl Regions {
             if by_code.insert(entry.code.clone(), id).is_some() {
                 return Err(format!("regions.json: region {} is listed twice", entry.code));
             }
-            all.push(Region { code: entry.code, label: entry.label });
+            all.push(Region { code: entry.code, label: entry.label, chart: entry.chart });
         }
+        check_chart(&all)?;
         let mut distal = vec![Vec::new(); all.len()];
         let mut in_chain = vec![false; all.len()];
         for chain in &file.chains {
@@ -153,5 +195,36 @@ mod tests {
         {
             assert!(r.distal_to(r.id(code).unwrap()).is_empty(), "{code}");
         }
+    }
+
+    /// The embedded regions with one region's chart cell changed.
+    fn with_chart(code: &str, cell: serde_json::Value) -> Result<Regions, String> {
+        let mut file: serde_json::Value =
+            serde_json::from_str(include_str!("../../assets/regions.json")).expect("valid JSON");
+        for region in file["regions"].as_array_mut().expect("regions") {
+            if region["code"] == code {
+                region["chart"] = cell.clone();
+            }
+        }
+        Regions::from_json(&file.to_string())
+    }
+
+    #[test]
+    fn every_region_has_its_own_place_on_the_chart() {
+        let r = regions();
+        let mut places = std::collections::HashSet::new();
+        for (_, region) in r.all() {
+            for column in region.chart.columns[0]..=region.chart.columns[1] {
+                assert!(places.insert((region.chart.row, column)), "{} overlaps", region.code);
+            }
+        }
+        let clash = with_chart("knee_l", serde_json::json!({"row": 7, "columns": [1, 1], "short": "L knee"}));
+        assert!(clash.is_err_and(|e| e.contains("knee_r") && e.contains("knee_l")), "two on one place");
+        let outside = with_chart("knee_l", serde_json::json!({"row": 7, "columns": [2, 4], "short": "L knee"}));
+        assert!(outside.is_err_and(|e| e.contains("columns")), "off the chart");
+        let long = with_chart("knee_l", serde_json::json!({"row": 7, "columns": [2, 2], "short": "Left knee joint"}));
+        assert!(long.is_err_and(|e| e.contains("label")), "a label that does not fit");
+        let missing = with_chart("knee_l", serde_json::Value::Null);
+        assert!(missing.is_err(), "every region must be on the chart");
     }
 }

@@ -11,6 +11,7 @@ use super::screens::wizard;
 pub use super::screens::wizard::{OpenedDraft, OpenedRecord};
 use crate::content::Content;
 use crate::practice::{Cases, Progress};
+use crate::store::StoreError;
 use crate::store::drafts::DraftSummary;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
@@ -51,7 +52,8 @@ pub struct Shared {
     pub quitting: bool,
     /// After a successful save, quit (the "Save" button of the quit dialog).
     pub quit_after_save: bool,
-    pub new_id: Box<dyn FnMut() -> String>,
+    /// Where new record, draft and attempt ids come from (the store's, in the real app).
+    pub new_id: Box<dyn FnMut() -> Result<String, StoreError>>,
     /// A handler asks for another screen; `update` moves there when the handler returns.
     pub go_to: Option<Screen>,
     /// The terminal is smaller than the app needs (set by the runner): the form is hidden, so
@@ -63,6 +65,17 @@ impl Shared {
     /// Say something calm on the status line.
     pub fn tell(&mut self, text: impl Into<String>) {
         self.status = Some((text.into(), false));
+    }
+
+    /// A new id, or (said on the status line) why none could be made: nothing is started then.
+    pub fn next_id(&mut self) -> Option<String> {
+        match (self.new_id)() {
+            Ok(id) => Some(id),
+            Err(why) => {
+                self.warn(format!("Nothing started: a new id could not be made ({})", why.reason()));
+                None
+            }
+        }
     }
 
     /// Say something that went wrong or needs doing, in the problem colour.
@@ -98,7 +111,7 @@ impl App {
         content: &'static Content,
         now: DateTime<Utc>,
         today: NaiveDate,
-        new_id: Box<dyn FnMut() -> String>,
+        new_id: Box<dyn FnMut() -> Result<String, StoreError>>,
     ) -> App {
         App {
             screen: Screen::Home(Home::default()),

@@ -79,7 +79,7 @@ fn run_mode(
     runner::spawn_tty_watchdog(sender);
     let now = chrono::Utc::now();
     let today = chrono::Local::now().date_naive();
-    let id_source = Box::new(|| crate::store::new_id(chrono::Utc::now()).unwrap_or_else(|_| "0".repeat(26)));
+    let id_source = Box::new(|| crate::store::new_id(chrono::Utc::now()));
     let mut app = App::new(content, now, today, id_source);
     // Offered as the author of an amendment; the clinician can change it.
     app.user = std::env::var("USER").unwrap_or_default();

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use physio_intake::content::Content;
+use physio_intake::store::StoreError;
 use physio_intake::tui::app::{App, Effect, Msg, Screen, Session, update};
 use physio_intake::tui::form::Form;
 use physio_intake::tui::theme::Theme;
@@ -29,11 +30,11 @@ pub fn nine_o_clock() -> DateTime<Utc> {
 }
 
 /// Ids `{prefix}00000000000000000001`, `…02`, … in order (26 characters for a 6-letter prefix).
-pub fn ids(prefix: &'static str) -> Box<dyn FnMut() -> String> {
+pub fn ids(prefix: &'static str) -> Box<dyn FnMut() -> Result<String, StoreError>> {
     let mut n = 0u32;
     Box::new(move || {
         n += 1;
-        format!("{prefix}{n:020}")
+        Ok(format!("{prefix}{n:020}"))
     })
 }
 

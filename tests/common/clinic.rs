@@ -38,7 +38,7 @@ impl Clinic {
     }
 
     fn start(dir: &Path, set_up: impl FnOnce(&mut App)) -> Clinic {
-        let ids = Box::new(|| new_id(chrono::Utc::now()).unwrap_or_else(|e| panic!("{e}")));
+        let ids = Box::new(|| new_id(chrono::Utc::now()));
         let mut app = App::new(content(), nine_o_clock(), today(), ids);
         app.user = "j.okafor".into();
         set_up(&mut app);

@@ -72,7 +72,7 @@ pub fn summary(screen: &Screen, shared: &Shared, theme: Theme, frame: &mut Frame
     lines.push(Line::raw(""));
     lines.push(Line::styled("Avoid map: no massage on the marked areas (•)", theme.heading()));
     lines.push(Line::styled(CHART_HEADER, theme.muted()));
-    lines.extend(chart_lines(theme, |code| (avoid.contains(&code), false)));
+    lines.extend(chart_lines(&content.regions, theme, |code| (avoid.contains(&code), false)));
     lines.push(Line::raw(""));
     lines.extend(crate::report::render_text(content, &report).lines().map(|l| Line::raw(l.to_owned())));
     let not_asked = crate::gate::not_asked_items(content, &session.form.answers, &session.attestations);

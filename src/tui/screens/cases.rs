@@ -27,7 +27,7 @@ impl CaseList {
             Some(Action::Confirm) => {
                 let Some(case) = cases.cases.get(self.cursor) else { return Vec::new() };
                 let visit = case.visit_date().unwrap_or(shared.today);
-                let id = (shared.new_id)();
+                let Some(id) = shared.next_id() else { return Vec::new() };
                 let mut session = Session::new(Form::new(shared.content, visit), id, None);
                 session.attempt =
                     Some(PracticeAttempt { case: self.cursor, hints: 0, showing_flags: false, started_at: shared.now });

@@ -42,7 +42,7 @@ impl Home {
             Some(Action::Down) => self.cursor = (self.cursor + 1).min(entries.len() - 1),
             Some(Action::Confirm) => match entries.get(self.cursor) {
                 Some(HomeEntry::NewIntake) => {
-                    let id = (shared.new_id)();
+                    let Some(id) = shared.next_id() else { return Vec::new() };
                     let form = Form::new(shared.content, shared.today);
                     shared.go_to = Some(Screen::Wizard(Box::new(Session::new(form, id, None))));
                 }

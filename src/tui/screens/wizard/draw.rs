@@ -386,9 +386,9 @@ fn editor_rows(shared: &Shared, theme: Theme, id: ItemId, field: &Field, width: 
         Field::Regions { values, cursor: at } => {
             let at_code = content.regions.code(*at);
             editor.rows.push(Line::styled(CHART_HEADER, theme.muted()));
-            let chart_row = body_chart::row_of(at_code).map_or(0, usize::from);
+            let chart_row = usize::from(body_chart::row_of(&content.regions, *at));
             editor.must_show = Some(first_row + 1 + chart_row);
-            editor.rows.extend(chart_lines(theme, |code| {
+            editor.rows.extend(chart_lines(&content.regions, theme, |code| {
                 (values.iter().any(|v| content.regions.code(*v) == code), code == at_code)
             }));
         }

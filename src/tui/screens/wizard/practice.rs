@@ -83,8 +83,9 @@ pub fn grade_attempt(session: &mut Session, shared: &mut Shared) -> Vec<Effect> 
     let lines = crate::practice::render_grade(case, &grade).lines().map(str::to_owned).collect();
     let title = format!("Practice result: {}", if grade.passed { "passed" } else { "not passed" });
     let student = shared.practice.as_ref().and_then(|p| p.student.clone());
+    let Some(id) = shared.next_id() else { return Vec::new() };
     let record = Attempt::new(
-        (shared.new_id)(),
+        id,
         grade,
         answers.to_json(&content.questionnaire, &content.regions),
         attempt.started_at,

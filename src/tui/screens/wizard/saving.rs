@@ -165,9 +165,14 @@ pub fn from_record(shared: &mut Shared, opened: OpenedRecord) -> (Session, Vec<E
         record.revision,
         record.status.code().replace('_', " ")
     ));
-    let draft_id = (shared.new_id)();
+    // Without an id of its own, the opened record is read-only: there is no draft to keep changes.
+    let draft_id = shared.next_id();
     let attestations = record.attestations.clone();
-    let mut session = Session::new(form, draft_id, Some(record));
+    let read_only = match (draft_id.is_none(), read_only) {
+        (true, None) => Some("no id for a draft could be made: opened read-only".to_owned()),
+        (_, read_only) => read_only,
+    };
+    let mut session = Session::new(form, draft_id.unwrap_or_default(), Some(record));
     session.read_only = read_only;
     session.previous = previous;
     session.attestations = attestations;
@@ -229,7 +234,8 @@ pub fn start_follow_up(session: &mut Session, shared: &mut Shared) -> Vec<Effect
     let previous = PreviousVisit::of(record);
     let answers = crate::follow_up::carried_answers(content, &record.answers, shared.today);
     let form = Form::from_answers(content, &answers, shared.today);
-    let mut next = Session::new(form, (shared.new_id)(), None);
+    let Some(id) = shared.next_id() else { return Vec::new() };
+    let mut next = Session::new(form, id, None);
     next.previous = Some(previous);
     next.mark_changed(shared.now);
     next.refresh_view(content);
