@@ -150,10 +150,13 @@ fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     student.send(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)));
     assert!(matches!(student.app.dialog, Some(Dialog::Ask { .. })), "answers given: ask first");
     student.press(KeyCode::Right);
+    student.press(KeyCode::Right);
     student.press(KeyCode::Enter); // Discard: back to the cases, the app still running
     assert!(matches!(student.app.screen, Screen::Practice(_)));
     assert!(!student.app.quitting);
-    assert_eq!(Store::open(dir.path()).unwrap().attempts().attempts.len(), 1, "only the graded attempt");
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.attempts().attempts.len(), 1, "only the graded attempt");
+    assert!(store.unfinished().is_empty(), "the discarded attempt is not kept");
 
     let mut again = Clinic::practice(dir.path());
     let row = again
@@ -169,4 +172,53 @@ fn missing_the_stop_flag_fails_and_leaving_an_attempt_asks_first() {
     assert_eq!((row.attempts, row.passed), (1, false), "progress is read back at start");
     again.press(KeyCode::Char('q'));
     assert!(again.app.quitting);
+}
+
+/// An attempt is kept as it is typed (under practice/, never as a patient draft): paused from
+/// the leave dialog it is resumed from the case list with its answers and hints; killed with -9
+/// it is offered back at the next start; graded, it is an attempt and no longer unfinished.
+#[test]
+fn an_attempt_survives_a_pause_and_a_kill_and_is_resumed_from_the_case_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut student = Clinic::practice(dir.path());
+    student.start_case("advanced-sciatica-bladder-and-foot");
+    student.yes("redflag.bladder_bowel");
+    student.press(KeyCode::F(4)); // a hint: it must still count after the pause
+    student.ctrl('q');
+    assert!(matches!(student.app.dialog, Some(Dialog::Ask { .. })));
+    student.press(KeyCode::Right);
+    student.press(KeyCode::Enter); // Pause
+    assert!(matches!(student.app.screen, Screen::Practice(_)));
+    let store = Store::open(dir.path()).unwrap();
+    let paused = store.unfinished();
+    assert_eq!(paused.len(), 1, "the paused attempt is kept");
+    assert_eq!((paused[0].case.as_str(), paused[0].hints_used), ("advanced-sciatica-bladder-and-foot", 1));
+    assert_eq!(paused[0].answers.get("redflag.bladder_bowel"), Some(&serde_json::Value::Bool(true)));
+    assert!(store.attempts().attempts.is_empty(), "not an attempt until graded");
+    assert_eq!(std::fs::read_dir(dir.path().join("drafts")).unwrap().count(), 0, "never a patient draft");
+    assert!(student.screen(80, 24).contains("paused"), "the case list says so:\n{}", student.screen(80, 24));
+
+    // Enter on the case resumes it: the answer and the hint are there.
+    student.press(KeyCode::Enter);
+    assert!(matches!(student.app.screen, Screen::Wizard(_)));
+    assert_eq!(student.app.practice_case().unwrap().1.hints, 1, "the hint taken before the pause counts");
+    let answers = student.session().form.draft_answers(content());
+    assert_eq!(answers.get("redflag.bladder_bowel"), Some(&serde_json::Value::Bool(true)));
+
+    // More typing, then kill -9 after the autosave: nothing flushed on the way out.
+    student.yes("redflag.saddle_anaesthesia");
+    student.wait(3);
+    drop(student);
+    let mut again = Clinic::practice(dir.path());
+    let status = again.app.status.clone().unwrap_or_default().0;
+    assert!(status.contains("Unfinished") && status.contains("resumes"), "offered back: {status}");
+    again.press(KeyCode::Enter); // the cursor is on its case
+    let answers = again.session().form.draft_answers(content());
+    assert_eq!(answers.get("redflag.saddle_anaesthesia"), Some(&serde_json::Value::Bool(true)), "{answers:?}");
+
+    again.press(KeyCode::F(10));
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.attempts().attempts.len(), 1, "graded: an attempt");
+    assert_eq!(store.attempts().attempts[0].hints_used, 1, "with the hint from before the pause");
+    assert!(store.unfinished().is_empty(), "and no longer unfinished");
 }

@@ -91,3 +91,76 @@ fn read_attempt(path: &std::path::Path, id: &str) -> Result<Attempt, &'static st
     }
     Ok(attempt)
 }
+
+/// The format name of an unfinished (paused, or left by a crash) practice attempt.
+pub const UNFINISHED_FORMAT: &str = "physio-intake/practice-unfinished";
+const UNFINISHED_SUFFIX: &str = ".unfinished.json";
+
+/// A practice attempt not graded yet, saved as it is typed (like an intake's draft) so a pause,
+/// a closed window or a kill never loses it. Kept under practice/ as `<id>.unfinished.json`:
+/// never a patient record or draft, and never counted as an attempt until it is graded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unfinished {
+    pub format: String,
+    pub id: String,
+    /// The case's id.
+    pub case: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub saved_at: chrono::DateTime<chrono::Utc>,
+    /// What was typed, as typed (answers-file form; text not yet valid is kept as text).
+    pub answers: serde_json::Map<String, Json>,
+    /// The section the student was on.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Hints taken so far: they still count when the attempt is graded.
+    pub hints_used: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student: Option<String>,
+}
+
+impl Store {
+    /// Save (or replace) an unfinished attempt, atomically, mode 0600.
+    pub fn save_unfinished(&self, attempt: &Unfinished) -> Result<(), StoreError> {
+        if !is_valid_id(&attempt.id) || attempt.format != UNFINISHED_FORMAT {
+            return Err(StoreError::NotSaved("the unfinished attempt has no valid id or format".into()));
+        }
+        let bytes = serde_json::to_vec_pretty(attempt)
+            .map_err(|_| StoreError::NotSaved("the attempt cannot be written as JSON".into()))?;
+        write_atomic(&self.practice_dir(), &format!("{}{UNFINISHED_SUFFIX}", attempt.id), &bytes)
+    }
+
+    /// Forget an unfinished attempt (graded or discarded). Gone already is fine.
+    pub fn discard_unfinished(&self, id: &str) -> Result<(), StoreError> {
+        if !is_valid_id(id) {
+            return Err(StoreError::NotFound(id.to_owned()));
+        }
+        let path = self.practice_dir().join(format!("{id}{UNFINISHED_SUFFIX}"));
+        match std::fs::remove_file(&path) {
+            Ok(()) => super::atomic::sync_dir(&self.practice_dir()).map_err(|e| StoreError::Io(super::io_words(&e))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Io(super::io_words(&e))),
+        }
+    }
+
+    /// The unfinished attempts, oldest first. One that cannot be read is left where it is and
+    /// skipped (a newer version's, or damaged): never deleted, never fatal.
+    pub fn unfinished(&self) -> Vec<Unfinished> {
+        let mut found = Vec::new();
+        let Ok(entries) = std::fs::read_dir(self.practice_dir()) else { return found };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(id) = name.to_str().and_then(|n| n.strip_suffix(UNFINISHED_SUFFIX)) else { continue };
+            if !is_valid_id(id) {
+                continue;
+            }
+            let Ok(bytes) = super::files::read_private(&entry.path()) else { continue };
+            match serde_json::from_slice::<Unfinished>(&bytes) {
+                Ok(attempt) if attempt.id == id && attempt.format == UNFINISHED_FORMAT => found.push(attempt),
+                _ => {}
+            }
+        }
+        found.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        found
+    }
+}

@@ -91,6 +91,10 @@ pub struct PracticeMode {
     pub progress: Vec<Progress>,
     /// The student's name for saved attempts (`practice --student NAME`).
     pub student: Option<String>,
+    /// Attempts paused (or left by a crash), resumed from the case list.
+    pub unfinished: Vec<crate::store::practice::Unfinished>,
+    /// The unfinished attempts found at start were offered back (once).
+    pub offered: bool,
 }
 
 impl std::ops::Deref for App {
@@ -136,7 +140,7 @@ impl App {
     /// Start in practice mode, on the list of cases.
     pub fn enter_practice(&mut self, cases: &'static Cases, student: Option<String>) {
         let progress = crate::practice::progress(cases, &[]);
-        self.shared.practice = Some(PracticeMode { cases, progress, student });
+        self.shared.practice = Some(PracticeMode { cases, progress, student, unfinished: Vec::new(), offered: false });
         self.screen = Screen::Practice(CaseList::default());
     }
 
@@ -318,6 +322,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::DraftOpened(Err(why), _) | Msg::RecordShown(Err(why)) | Msg::RecordOpened(Err(why)) => {
             shared.warn(why.to_string());
+            Vec::new()
+        }
+        Msg::UnfinishedFound(found) => {
+            super::screens::cases::unfinished_found(screen, shared, found);
             Vec::new()
         }
         Msg::DraftNotDiscarded(why) => {

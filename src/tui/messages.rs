@@ -7,6 +7,7 @@ use crate::record::{Draft, Record};
 use crate::store::StoreError;
 use crate::store::drafts::DraftSummary;
 use crate::store::index::ListEntry;
+use crate::store::practice::Unfinished;
 use ratatui::crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,9 @@ pub enum Msg {
     AmendGranted(Result<(), StoreError>),
     RecordsListed(Result<Vec<ListEntry>, StoreError>),
     RecordShown(Result<Vec<String>, StoreError>),
+    /// The unfinished practice attempts (after one was saved or thrown away, or at start), or
+    /// why the last save or removal failed.
+    UnfinishedFound(Result<Vec<Unfinished>, StoreError>),
     /// A draft could not be thrown away (it stays, and is offered again next time).
     DraftNotDiscarded(StoreError),
 }
@@ -51,5 +55,9 @@ pub enum Effect {
     ReleaseRecord,
     /// Save a graded practice attempt (under practice/, apart from patient records).
     SaveAttempt(Box<Attempt>),
+    /// Save a practice attempt not graded yet (autosave, pause), under practice/.
+    SaveUnfinished(Box<Unfinished>),
+    /// The unfinished attempt of this id is graded or discarded: forget it.
+    DiscardUnfinished(String),
     Quit,
 }

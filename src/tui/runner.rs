@@ -55,8 +55,10 @@ impl Runner {
     /// Messages to start with: drafts to offer for recovery (a student: their progress).
     pub fn start(&mut self, app: &mut App) {
         let msg = if app.practice.is_some() {
-            // Students: their progress; patient drafts are not theirs to recover.
-            Msg::AttemptsLoaded(Ok(self.store.attempts().attempts))
+            // Students: their progress, and any attempt a pause or a crash left unfinished;
+            // patient drafts are not theirs to recover.
+            self.dispatch(app, Msg::AttemptsLoaded(Ok(self.store.attempts().attempts)));
+            Msg::UnfinishedFound(Ok(self.store.unfinished()))
         } else {
             Msg::DraftsFound(self.store.recoverable_drafts(app.content))
         };
@@ -205,6 +207,12 @@ impl Runner {
             Effect::BeginAmend(id) => Some(Msg::AmendGranted(self.lock(&id))),
             Effect::SaveAttempt(attempt) => {
                 Some(Msg::AttemptsLoaded(self.store.save_attempt(&attempt).map(|()| self.store.attempts().attempts)))
+            }
+            Effect::SaveUnfinished(attempt) => {
+                Some(Msg::UnfinishedFound(self.store.save_unfinished(&attempt).map(|()| self.store.unfinished())))
+            }
+            Effect::DiscardUnfinished(id) => {
+                Some(Msg::UnfinishedFound(self.store.discard_unfinished(&id).map(|()| self.store.unfinished())))
             }
             Effect::ReleaseRecord => {
                 self.editing = None;

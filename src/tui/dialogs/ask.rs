@@ -22,7 +22,19 @@ pub enum Question {
     Recover { draft: usize },
 }
 
-const BUTTONS: usize = 3;
+impl Question {
+    /// The buttons, in order (the first is the default).
+    fn buttons(&self, shared: &Shared) -> &'static [&'static str] {
+        match self {
+            Question::Quit => &["Save", "Discard", "Cancel"],
+            Question::LeaveAttempt => &["Grade", "Pause", "Discard", "Cancel"],
+            Question::Recover { draft } => match shared.drafts.get(*draft).and_then(|d| d.other_host.as_ref()) {
+                Some(_) => &["Take over", "View", "Discard"],
+                None => &["Restore", "View", "Discard"],
+            },
+        }
+    }
+}
 
 pub fn on_key(
     question: &mut Question,
@@ -31,10 +43,11 @@ pub fn on_key(
     shared: &mut Shared,
     action: Option<Action>,
 ) -> (After, Vec<Effect>) {
+    let count = question.buttons(shared).len();
     match action {
         Some(Action::Back) => return (After::Close, Vec::new()),
-        Some(Action::Right) => *button = (*button + 1) % BUTTONS,
-        Some(Action::Left) => *button = (*button + BUTTONS - 1) % BUTTONS,
+        Some(Action::Right) => *button = (*button + 1) % count,
+        Some(Action::Left) => *button = (*button + count - 1) % count,
         Some(direction @ (Action::Up | Action::Down)) => {
             if let Question::Recover { draft } = question {
                 let count = shared.drafts.len().max(1);
@@ -51,10 +64,8 @@ fn confirm(question: &Question, button: usize, screen: &mut Screen, shared: &mut
     match (question, screen) {
         (Question::LeaveAttempt, Screen::Wizard(session)) => match button {
             0 => practice::grade_attempt(session, shared),
-            1 => {
-                practice::leave_attempt(session, shared);
-                Vec::new()
-            }
+            1 => practice::pause_attempt(session, shared),
+            2 => practice::leave_attempt(session, shared),
             _ => Vec::new(),
         },
         (Question::Quit, Screen::Wizard(session)) => match button {
@@ -107,9 +118,10 @@ pub fn draw(
         Question::LeaveAttempt => {
             let lines = vec![
                 Line::raw("Leave this practice attempt?"),
-                Line::raw("Grade it now (it is saved with its score), discard it, or go back?"),
+                Line::raw("Grade it now (saved with its score), pause it (resume it from the"),
+                Line::raw("case list), discard it, or go back?"),
                 Line::raw(""),
-                buttons(theme, &["Grade", "Discard", "Cancel"], button),
+                buttons(theme, question.buttons(shared), button),
             ];
             small_box(theme, frame, area, " Leave the attempt ", lines);
         }
@@ -123,7 +135,7 @@ pub fn draw(
                 }),
                 Line::raw("Save it, discard the changes, or go back?"),
                 Line::raw(""),
-                buttons(theme, &["Save", "Discard", "Cancel"], button),
+                buttons(theme, question.buttons(shared), button),
             ];
             small_box(theme, frame, area, " Quit ", lines);
         }
@@ -149,7 +161,7 @@ fn recover(draft: usize, button: usize, shared: &Shared, theme: Theme, frame: &m
             Line::raw("It holds what was typed up to 2 seconds before that session ended."),
             Line::raw("Nothing is discarded unless you choose to."),
             Line::raw(""),
-            buttons(theme, &["Restore", "View", "Discard"], button),
+            buttons(theme, Question::Recover { draft }.buttons(shared), button),
         ],
         Some(host) => {
             let age = (shared.now - summary.saved_at).num_minutes();
@@ -160,7 +172,7 @@ fn recover(draft: usize, button: usize, shared: &Shared, theme: Theme, frame: &m
                 Line::raw("It may still be open there. View opens it read-only;"),
                 Line::raw("Take over moves it to this computer (the other one stops saving it)."),
                 Line::raw(""),
-                buttons(theme, &["Take over", "View", "Discard"], button),
+                buttons(theme, Question::Recover { draft }.buttons(shared), button),
             ]
         }
     };

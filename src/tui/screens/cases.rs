@@ -2,6 +2,8 @@
 
 use super::Screen;
 use super::wizard::{PracticeAttempt, Session};
+use crate::store::StoreError;
+use crate::store::practice::Unfinished;
 use crate::tui::app::{Effect, Shared};
 use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Context, key_for};
@@ -27,13 +29,28 @@ impl CaseList {
             Some(Action::Confirm) => {
                 let Some(case) = cases.cases.get(self.cursor) else { return Vec::new() };
                 let visit = case.visit_date().unwrap_or(shared.today);
+                let grade = key_for(Action::Complete, Context::Attempt);
+                // A paused attempt on this case is taken up where it was left.
+                if let Some(paused) = practice.unfinished.iter().rev().find(|u| u.case == case.id).cloned() {
+                    let session = resume(shared, &paused, self.cursor, visit);
+                    let hints = paused.hints_used;
+                    shared.tell(format!(
+                        "Resumed where you left it ({hints} hint(s) so far, still counted) · {grade}: grade"
+                    ));
+                    shared.go_to = Some(Screen::Wizard(Box::new(session)));
+                    return Vec::new();
+                }
                 let Some(id) = shared.next_id() else { return Vec::new() };
                 let mut session = Session::new(Form::new(shared.content, visit), id, None);
-                session.attempt =
-                    Some(PracticeAttempt { case: self.cursor, hints: 0, showing_flags: false, started_at: shared.now });
+                session.attempt = Some(PracticeAttempt {
+                    case: self.cursor,
+                    hints: 0,
+                    showing_flags: false,
+                    started_at: shared.now,
+                    resumed: false,
+                });
                 shared.go_to = Some(Screen::Wizard(Box::new(session)));
-                let (hint, grade) =
-                    (key_for(Action::Hint, Context::Attempt), key_for(Action::Complete, Context::Attempt));
+                let hint = key_for(Action::Hint, Context::Attempt);
                 shared.tell(format!(
                     "Read the story on the right, then take the history. {hint}: hint (shows the flags) · {grade}: grade"
                 ));
@@ -71,6 +88,12 @@ impl CaseList {
                 ),
                 _ => "not tried".to_owned(),
             };
+            // A paused attempt is said first (it is what Enter takes up), in the same room.
+            let score = match progress {
+                _ if !practice.unfinished.iter().any(|u| u.case == case.id) => score,
+                Some(p) if p.attempts > 0 => format!("paused · best {}", p.best_score.unwrap_or(0)),
+                _ => "paused".to_owned(),
+            };
             let focused = i == self.cursor;
             if focused {
                 cursor_row = lines.len();
@@ -83,5 +106,47 @@ impl CaseList {
         let height = area.height as usize;
         let top = cursor_row.saturating_sub(height.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines.into_iter().skip(top).take(height).collect::<Vec<_>>()), area);
+    }
+}
+
+/// The session of a paused attempt: its answers as typed, its section, its hints.
+fn resume(shared: &Shared, paused: &Unfinished, case: usize, visit: chrono::NaiveDate) -> Session {
+    let content = shared.content;
+    let mut form = Form::from_answers(content, &paused.answers, visit);
+    if let Some(section) = &paused.section {
+        form.section = content.questionnaire.sections.iter().position(|s| &s.id == section).unwrap_or(0);
+    }
+    let mut session = Session::new(form, paused.id.clone(), None);
+    session.attempt = Some(PracticeAttempt {
+        case,
+        hints: paused.hints_used,
+        showing_flags: false,
+        started_at: paused.started_at,
+        resumed: true,
+    });
+    session
+}
+
+/// The unfinished attempts were read (at start, or after one was saved or thrown away). At start,
+/// one left by a closed window or a crash is offered back: the cursor goes to its case.
+pub fn unfinished_found(screen: &mut Screen, shared: &mut Shared, found: Result<Vec<Unfinished>, StoreError>) {
+    let Some(practice) = shared.practice.as_mut() else { return };
+    let found = match found {
+        Ok(found) => found,
+        Err(why) => {
+            shared.warn(format!("The attempt in progress was not saved: {}", why.reason()));
+            return;
+        }
+    };
+    let first_time = !std::mem::replace(&mut practice.offered, true);
+    practice.unfinished = found;
+    if let (Screen::Practice(list), true) = (screen, first_time)
+        && let Some(paused) = practice.unfinished.last()
+        && let Some(index) = practice.cases.cases.iter().position(|c| c.id == paused.case)
+    {
+        list.cursor = index;
+        let title = practice.cases.cases[index].title.clone();
+        let enter = key_for(Action::Confirm, Context::Practice);
+        shared.tell(format!("Unfinished: {title} · {enter} resumes it where it was left"));
     }
 }

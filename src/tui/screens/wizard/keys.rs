@@ -160,10 +160,9 @@ pub fn on_quit(session: &mut Session, shared: &mut Shared) -> Option<Vec<Effect>
         // Leaving an attempt goes back to the cases; with answers given, ask first.
         if session.unsaved {
             shared.dialog = Some(Dialog::Ask { question: Question::LeaveAttempt, button: 0 });
-        } else {
-            practice::leave_attempt(session, shared);
+            return Some(Vec::new());
         }
-        return Some(Vec::new());
+        return Some(practice::step_away(session, shared));
     }
     // Completed here: everything is saved, so Ctrl-Q quits as it does after any save, without
     // offering a Save that would do nothing.

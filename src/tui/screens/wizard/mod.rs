@@ -85,6 +85,8 @@ pub struct PracticeAttempt {
     /// The flag panel is shown (the student asked for a hint); hidden otherwise.
     pub showing_flags: bool,
     pub started_at: DateTime<Utc>,
+    /// Resumed from a pause: leaving without a change keeps it paused.
+    pub resumed: bool,
 }
 
 /// The visit a follow-up follows.
@@ -210,11 +212,14 @@ impl Session {
         }
     }
 
-    /// The draft of the intake as it is now (none for a read-only view or a practice attempt).
+    /// The draft of the intake as it is now (none for a read-only view); for a practice attempt,
+    /// the attempt as it stands, kept under practice/ (never a patient draft).
     pub fn draft_effect(&mut self, shared: &Shared) -> Option<Effect> {
         self.draft_pending = None;
-        if self.read_only.is_some() || self.attempt.is_some() {
-            // Practice answers are not patient drafts: they never go to drafts/.
+        if self.attempt.is_some() {
+            return practice::unfinished(self, shared).map(|a| Effect::SaveUnfinished(Box::new(a)));
+        }
+        if self.read_only.is_some() {
             return None;
         }
         let content = shared.content;

@@ -3,6 +3,7 @@
 
 use super::Session;
 use crate::practice::Attempt;
+use crate::store::practice::{UNFINISHED_FORMAT, Unfinished};
 use crate::tui::app::{Dialog, Effect, Shared};
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::screens::Screen;
@@ -54,10 +55,50 @@ fn back_to_cases(session: &Session, shared: &mut Shared) {
     shared.go_to = Some(Screen::Practice(CaseList { cursor }));
 }
 
-/// Back to the case list without grading; nothing is saved.
-pub fn leave_attempt(session: &mut Session, shared: &mut Shared) {
+/// Back to the case list without grading: the attempt is thrown away.
+pub fn leave_attempt(session: &mut Session, shared: &mut Shared) -> Vec<Effect> {
     back_to_cases(session, shared);
-    shared.tell("Attempt left without grading; nothing saved");
+    shared.tell("Attempt left without grading; nothing kept");
+    vec![Effect::DiscardUnfinished(session.draft_id.clone())]
+}
+
+/// Back to the case list with the attempt kept as it is (answers, section, hints): Enter on the
+/// case resumes it.
+pub fn pause_attempt(session: &mut Session, shared: &mut Shared) -> Vec<Effect> {
+    let saved = unfinished(session, shared).map(|a| Effect::SaveUnfinished(Box::new(a)));
+    back_to_cases(session, shared);
+    let enter = key_for(Action::Confirm, Context::Practice);
+    shared.tell(format!("Paused: {enter} on the case resumes it where you left it"));
+    saved.into_iter().collect()
+}
+
+/// Ctrl-Q with nothing changed: back to the cases (a resumed attempt stays paused).
+pub fn step_away(session: &mut Session, shared: &mut Shared) -> Vec<Effect> {
+    if session.attempt.as_ref().is_some_and(|a| a.resumed) {
+        back_to_cases(session, shared);
+        shared.tell("Back to the cases; the attempt stays paused");
+        return Vec::new();
+    }
+    leave_attempt(session, shared)
+}
+
+/// The attempt as it stands, to keep until it is graded.
+pub fn unfinished(session: &Session, shared: &Shared) -> Option<Unfinished> {
+    let attempt = session.attempt.as_ref()?;
+    let practice = shared.practice.as_ref()?;
+    let case = practice.cases.cases.get(attempt.case)?;
+    let content = shared.content;
+    Some(Unfinished {
+        format: UNFINISHED_FORMAT.to_owned(),
+        id: session.draft_id.clone(),
+        case: case.id.clone(),
+        started_at: attempt.started_at,
+        saved_at: shared.now,
+        answers: session.form.draft_answers(content),
+        section: content.questionnaire.sections.get(session.form.section).map(|s| s.id.clone()),
+        hints_used: attempt.hints,
+        student: practice.student.clone(),
+    })
 }
 
 /// F10 in practice: grade the answers against the case, show the result, save the attempt.
@@ -94,5 +135,6 @@ pub fn grade_attempt(session: &mut Session, shared: &mut Shared) -> Vec<Effect> 
     .with_student(student.as_deref());
     back_to_cases(session, shared);
     shared.dialog = Some(Dialog::Text { title, lines, scroll: 0 });
-    vec![Effect::SaveAttempt(Box::new(record))]
+    // Graded: the attempt is an attempt now, no longer an unfinished one.
+    vec![Effect::SaveAttempt(Box::new(record)), Effect::DiscardUnfinished(session.draft_id.clone())]
 }
