@@ -10,11 +10,11 @@ use crate::tui::form::Field;
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::scroll::window;
 use crate::tui::theme::Theme;
-use crate::tui::width::{fit, width};
+use crate::tui::width::{fit, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
 /// The form on the left, the flags (or the story) on the right.
@@ -36,18 +36,15 @@ fn draw_form(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame
     let visible = form.visible_items(content);
     let focused = visible.get(form.focus).copied();
 
-    // The question box: the full question, and how to answer it.
-    let question_height = 4u16.min(area.height);
-    let question_area = Rect { height: question_height, ..area };
-    let mut question = Vec::new();
+    // The question box: the full question, and how to answer it, wrapped here so the box is as
+    // tall as they are (3 to 5 rows and its border): the hint's keys are never cut off.
+    let columns = area.width as usize;
+    let mut question: Vec<Line> = Vec::new();
     match focused {
         Some(id) => {
             let item = content.questionnaire.item(id);
-            let required = if item.required { "  (required to complete)" } else { "" };
-            question.push(Line::from(vec![
-                Span::styled(item.text.clone(), theme.heading()),
-                Span::styled(required, theme.muted()),
-            ]));
+            let text = if item.required { format!("{}  (required to complete)", item.text) } else { item.text.clone() };
+            question.extend(wrap(&text, columns).into_iter().map(|l| Line::styled(l, theme.heading())));
             let hint = if session.read_only.is_some() {
                 "Read-only: answers cannot change here".to_owned()
             } else if crate::gate::SCREENING_SECTIONS.contains(&content.questionnaire.section_of(id).id.as_str()) {
@@ -56,12 +53,14 @@ fn draw_form(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame
             } else {
                 answer_hint(shared, id)
             };
-            question.push(Line::styled(hint, theme.muted()));
+            question.extend(wrap(&hint, columns).into_iter().map(|l| Line::styled(l, theme.muted())));
         }
-        None => question.push(Line::styled(section.intro.clone(), theme.muted())),
+        None => question.extend(wrap(&section.intro, columns).into_iter().map(|l| Line::styled(l, theme.muted()))),
     }
+    let question_height = (question.len() as u16).clamp(3, 5).saturating_add(1).min(area.height);
+    let question_area = Rect { height: question_height, ..area };
     let block = Block::default().borders(Borders::BOTTOM).border_style(theme.muted());
-    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).block(block), question_area);
+    frame.render_widget(Paragraph::new(question).block(block), question_area);
 
     let mut list_area =
         Rect { y: area.y + question_height, height: area.height.saturating_sub(question_height), ..area };
