@@ -273,23 +273,38 @@ pub fn summary(session: &Session, shared: &Shared, theme: Theme, frame: &mut Fra
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }
 
-/// Practice: the patient's story beside the form, where the flags would be.
+/// Practice: the patient's story beside the form, where the flags would be. A story longer than
+/// the panel ends with how to read all of it (F2), never silently cut.
 pub fn story(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(attempt) = &session.attempt else { return };
     let Some(case) = shared.practice.as_ref().and_then(|p| p.cases.cases.get(attempt.case)) else { return };
     let block = Block::default().borders(Borders::LEFT).title(" The patient's story ").border_style(theme.muted());
-    let mut lines = vec![
-        Line::styled(case.title.clone(), theme.heading()),
-        Line::styled(
-            format!("{} · visit {}", case.level.code(), case.visit_date().map_or(String::new(), |d| d.to_string())),
-            theme.muted(),
-        ),
-        Line::raw(""),
-        Line::raw(case.vignette.clone()),
-        Line::raw(""),
-    ];
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let columns = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut add =
+        |text: &str, style: Style| lines.extend(wrap(text, columns).into_iter().map(|l| Line::styled(l, style)));
+    add(&case.title, theme.heading());
+    let visit = case.visit_date().map_or(String::new(), |d| d.to_string());
+    add(&format!("{} · visit {visit}", case.level.code()), theme.muted());
+    lines.push(Line::raw(""));
+    let mut add =
+        |text: &str, style: Style| lines.extend(wrap(text, columns).into_iter().map(|l| Line::styled(l, style)));
+    for paragraph in case.vignette.lines() {
+        add(paragraph, theme.base());
+    }
     let hints = if attempt.hints == 0 { String::new() } else { format!(" ({} used)", attempt.hints) };
-    let key = key_for(Action::Hint, Context::Attempt);
-    lines.push(Line::styled(format!("Flags hidden: find them. {key} hint{hints}"), theme.muted()));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+    let (hint, read) = (key_for(Action::Hint, Context::Attempt), key_for(Action::FocusFlags, Context::Attempt));
+    let footer = format!("Flags hidden: find them. {hint} hint{hints} · {read} the whole story");
+    let footer: Vec<Line> = wrap(&footer, columns).into_iter().map(|l| Line::styled(l, theme.muted())).collect();
+    let height = inner.height as usize;
+    let room = height.saturating_sub(footer.len() + 1);
+    if lines.len() > room {
+        lines.truncate(room.saturating_sub(1));
+        lines.push(Line::styled(format!("↓ more: {read} reads it all"), theme.heading()));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(footer);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

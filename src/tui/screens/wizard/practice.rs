@@ -16,8 +16,16 @@ pub fn on_key(session: &mut Session, shared: &mut Shared, action: Option<Action>
         Some(Action::Save) => shared.tell(nothing_to_save()),
         Some(Action::Complete) => return Some(grade_attempt(session, shared)),
         Some(Action::Hint) => toggle_hint(session, shared),
+        // Where the flags would be is the story: F2 opens all of it, to read and scroll.
         Some(Action::FocusFlags) if session.flags_hidden() => {
-            shared.tell(format!("The flags are hidden in practice: {hint} shows them (counted as a hint)"));
+            let case = session.attempt.as_ref().and_then(|a| shared.practice.as_ref()?.cases.cases.get(a.case));
+            if let Some(case) = case {
+                let mut lines = vec![case.title.clone(), String::new()];
+                lines.extend(case.vignette.lines().map(str::to_owned));
+                lines.push(String::new());
+                lines.push(format!("The flags are hidden: find them. {hint} shows them (counted as a hint)."));
+                shared.dialog = Some(Dialog::Text { title: "The patient's story".into(), lines, scroll: 0 });
+            }
         }
         // The summary would show the hidden flags and verdict: it opens once a hint shows them.
         Some(Action::Summary) if session.flags_hidden() => {
