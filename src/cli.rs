@@ -370,7 +370,8 @@ fn answer_text(record: &Record, item: &str) -> Option<String> {
     }
 }
 
-/// `physio-intake show ID`: the record as a clinician reads it.
+/// `physio-intake show ID`: the record as a clinician reads it at a terminal: the chart note as
+/// plain text (the same as `export ID --format text`), with the visit a follow-up follows.
 pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
     let content = content()?;
     let record = match store.load(id, content)? {
@@ -385,11 +386,37 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
             ));
         }
     };
-    Ok(record_text(content, &record))
+    let previous = previous_visit(store, content, &record);
+    Ok(show_text(content, &record, previous.as_ref()))
 }
 
-/// A record as a clinician reads it (`show`, and the app's record view): first the verdict,
-/// each emergency or urgent referral with its acknowledgement and any override; then whether the
+/// The visit a follow-up follows, when that record reads (a note without it still shows).
+fn previous_visit(store: &Store, content: &Content, record: &Record) -> Option<Record> {
+    record.follow_up_of.as_deref().and_then(|id| match store.load(id, content) {
+        Ok(Decoded::Current(previous)) => Some(*previous),
+        _ => None,
+    })
+}
+
+/// What `show` prints for a record: the chart note without Markdown syntax (verdict, referrals,
+/// acknowledgements, override and any integrity or older-rulebook difference first; not-asked
+/// questions; amendments), then which rulebook this program has when the record was evaluated
+/// with another. Pure.
+pub fn show_text(content: &Content, record: &Record, previous: Option<&Record>) -> String {
+    let note = crate::export::markdown::note(content, record, previous);
+    let mut out = crate::export::markdown::plain_text(&note);
+    if record.result.rulebook_version != content.rulebook.version {
+        let _ = writeln!(
+            out,
+            "\nEvaluated with rulebook {}; this program has rulebook {}.",
+            record.result.rulebook_version, content.rulebook.version
+        );
+    }
+    out
+}
+
+/// A record as the app's record view shows it (`show` prints the chart note, [`show_text`]):
+/// first the verdict, each emergency or urgent referral with its acknowledgement and any override; then whether the
 /// stored result still matches its answers; then the rest. Pure.
 pub fn record_text(content: &Content, record: &Record) -> String {
     let mut out = String::new();
@@ -495,10 +522,7 @@ pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, C
         ExportFormat::Json => to_json(&record),
         ExportFormat::Markdown | ExportFormat::Text => {
             // A follow-up's note shows the change since the visit it follows, when that record reads.
-            let previous = record.follow_up_of.as_deref().and_then(|id| match store.load(id, content) {
-                Ok(Decoded::Current(previous)) => Some(*previous),
-                _ => None,
-            });
+            let previous = previous_visit(store, content, &record);
             let note = crate::export::markdown::note(content, &record, previous.as_ref());
             Ok(if format == ExportFormat::Text { crate::export::markdown::plain_text(&note) } else { note })
         }

@@ -52,7 +52,7 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
-    /// One record as a readable clinical summary.
+    /// One record as its chart note in plain text (the same as `export ID --format text`).
     Show { id: String },
     /// One record to standard output: a Markdown chart note, a FHIR R4 transaction Bundle (fhir) or the bare QuestionnaireResponse (fhir-response), or the record's JSON.
     Export {

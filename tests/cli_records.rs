@@ -104,18 +104,22 @@ fn show_reads_as_a_clinical_summary() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let text = out(&o);
     for part in [
-        "Patient:   Rosa Lind",
-        "VERDICT  AVOID",
+        "intake: Rosa Lind\n",
+        "- VERDICT: AVOID",
+        "The tool's verdict: massage: ▲ AVOID",
         "Open wound",
         "Left wrist and hand",
-        "sources:",
-        "CARE PLAN",
+        "Sources:",
+        "RECOMMENDED PLAN (THE TOOL'S)",
         "CLINICIAN'S DECISION",
         "Proceed",
         "Avoid left hand",
     ] {
         assert!(text.contains(part), "{part}: {text}");
     }
+    // The chart note as plain text, the same as `export --format text`.
+    assert!(!text.contains("**") && !text.contains("\n## "), "{text}");
+    assert_eq!(text, out(&run(dir.path(), &["export", &id, "--format", "text"], "")));
 }
 
 #[test]
