@@ -41,6 +41,7 @@ const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observ
 const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
 const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 const DATA_OPERATION: &str = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 /// The record as a transaction Bundle.
 pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
@@ -58,6 +59,13 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
 
     let mut entries = Vec::new();
     entries.push(entry(&ids.patient, "Patient", patient(content, record, &answers)));
+    // A clinician not recorded is no author at all: QuestionnaireResponse.author (like Flag.author,
+    // Observation.performer and Encounter.participant) is optional (0..1 / 0..*), and FHIR's rule
+    // for an optional element with no data is to omit it (the data-absent-reason extension is for
+    // required elements; see the IPS and HL7 Europe "Handling missing data" pages). A Practitioner
+    // with no name, or one named "not recorded", would be a person we made up that a receiving
+    // server would store and match. The absence stays visible: the response has no
+    // `visit.clinician` answer, and the note says "clinician not recorded".
     if let Some(name) = &clinician {
         entries.push(entry(
             &ids.practitioner,
@@ -105,7 +113,13 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
         entries.push(entry(&ids.numbered("observation", index), "Observation", observation));
     }
     for (index, amendment) in record.amendments.iter().enumerate() {
-        let who = if amendment.by.trim().is_empty() { "not recorded".to_owned() } else { amendment.by.clone() };
+        // Provenance.agent.who is required (1..1): with no name, the data-absent-reason extension
+        // says it is unknown rather than a display that reads like a person.
+        let who = if amendment.by.trim().is_empty() {
+            json!({ "extension": [{ "url": DATA_ABSENT_REASON, "valueCode": "unknown" }] })
+        } else {
+            json!({ "display": amendment.by })
+        };
         entries.push(entry(
             &ids.numbered("provenance", index),
             "Provenance",
@@ -115,7 +129,7 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
                 "recorded": amendment.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "activity": { "coding": [{ "system": DATA_OPERATION, "code": "UPDATE", "display": "revise" }] },
                 "reason": [{ "text": amendment.reason }],
-                "agent": [{ "who": { "display": who } }],
+                "agent": [{ "who": who }],
             }),
         ));
     }
