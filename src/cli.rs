@@ -420,7 +420,7 @@ pub fn show_text(content: &Content, record: &Record, previous: Option<&Record>) 
 /// stored result still matches its answers; then the rest. Pure.
 pub fn record_text(content: &Content, record: &Record) -> String {
     let mut out = String::new();
-    for line in crate::gate::headline(&record.result, &record.attestations) {
+    for line in crate::gate::headline_in(content, &record.result, &record.attestations) {
         let _ = writeln!(out, "{line}");
     }
     if let Some(words) = record.recheck(content).as_ref().and_then(crate::gate::Recheck::words) {
@@ -473,7 +473,7 @@ pub fn record_text(content: &Content, record: &Record) -> String {
     });
     let _ = writeln!(out, "  {}", outcome.unwrap_or_else(|| "Not recorded".into()));
     if let Some(override_) = &record.attestations.override_ {
-        let _ = writeln!(out, "  {}", override_.words());
+        let _ = writeln!(out, "  {}", override_.words_in(content));
     }
     if let Some(notes) = answer_text(record, "decision.notes") {
         for line in notes.lines() {
@@ -657,7 +657,7 @@ pub fn practice_check(file: &Path) -> Result<String, CliError> {
         case_file.name,
         reference.flags.len(),
         crate::practice::verdict_words(&reference),
-        crate::practice::plain(&decision.outcome),
+        crate::words::decision_label(content, &decision.outcome),
         case.from_story.len(),
         must_ask
     ))

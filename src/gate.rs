@@ -117,14 +117,23 @@ pub struct Override {
 }
 
 impl Override {
+    /// The override in words, the decision as the form labels it ("Proceed with changes").
+    pub fn words_in(&self, content: &Content) -> String {
+        self.words_with(&crate::words::decision_label(content, &self.decision))
+    }
+
+    /// The same without the content at hand: the decision code loses its underscores. Prefer
+    /// [`Override::words_in`].
     pub fn words(&self) -> String {
+        self.words_with(&self.decision.replace('_', " "))
+    }
+
+    fn words_with(&self, decision: &str) -> String {
         format!(
-            "OVERRIDE by {} at {}: decision \"{}\" against verdict {}{} — why: {}",
+            "OVERRIDE by {} at {}: decision \"{decision}\" against verdict {} — why: {}",
             self.by,
             self.at.format("%Y-%m-%d %H:%M UTC"),
-            self.decision.replace('_', " "),
-            self.verdict_massage.to_uppercase(),
-            if self.verdict_referral == "none" { String::new() } else { format!(" + refer {}", self.verdict_referral) },
+            crate::words::against_verdict(&self.verdict_massage, &self.verdict_referral),
             self.why
         )
     }
@@ -185,8 +194,9 @@ pub enum Missing {
     Unacknowledged { flag: String, title: String, referral: Referral },
     /// No decision recorded while an emergency or urgent referral stands.
     DecisionNeeded { label: String },
-    /// The decision goes against the verdict and no (current) override says who and why.
-    OverrideNeeded { decision: String, massage: String, referral: String },
+    /// The decision goes against the verdict and no (current) override says who and why. The
+    /// decision as its code and as the form labels it.
+    OverrideNeeded { decision: String, decision_label: String, massage: String, referral: String },
 }
 
 impl Missing {
@@ -212,12 +222,12 @@ impl Missing {
                 format!("Not acknowledged: REFER {} · {title}", referral.code().to_uppercase())
             }
             Missing::DecisionNeeded { label } => format!("Not recorded: {label} (a referral stands)"),
-            Missing::OverrideNeeded { decision, massage, referral } => format!(
-                "Override needed: \"{}\" against {}{}",
-                decision.replace('_', " "),
-                massage.to_uppercase(),
-                if referral == "none" { String::new() } else { format!(" + refer {referral}") }
-            ),
+            Missing::OverrideNeeded { decision_label, massage, referral, .. } => {
+                format!(
+                    "Override needed: \"{decision_label}\" against {}",
+                    crate::words::against_verdict(massage, referral)
+                )
+            }
         }
     }
 
@@ -242,11 +252,9 @@ impl Missing {
             Missing::DecisionNeeded { label } => {
                 format!("{label} not recorded while an emergency or urgent referral stands (item {DECISION_ITEM})")
             }
-            Missing::OverrideNeeded { decision, massage, referral } => format!(
-                "decision \"{}\" goes against the verdict ({}{}): an override needs who and why",
-                decision.replace('_', " "),
-                massage.to_uppercase(),
-                if referral == "none" { String::new() } else { format!(" + refer {referral}") }
+            Missing::OverrideNeeded { decision_label, massage, referral, .. } => format!(
+                "decision \"{decision_label}\" goes against the verdict ({}): an override needs who and why",
+                crate::words::against_verdict(massage, referral)
             ),
         }
     }
@@ -331,6 +339,7 @@ pub fn completion_gate(
             if !current {
                 serious.push(Missing::OverrideNeeded {
                     decision: decision.to_owned(),
+                    decision_label: crate::words::decision_label(content, decision),
                     massage: massage.to_owned(),
                     referral: referral.to_owned(),
                 });
@@ -493,8 +502,26 @@ impl Recheck {
 }
 
 /// The lines that open every view of a record: the verdict, each emergency or urgent referral
-/// with its acknowledgement, any override with who and why.
+/// with its acknowledgement, any override with who and why (its decision as the form labels it).
+pub fn headline_in(content: &Content, report: &Report, attestations: &Attestations) -> Vec<String> {
+    let mut lines = headline_without_override(report, attestations);
+    if let Some(override_) = &attestations.override_ {
+        lines.push(override_.words_in(content));
+    }
+    lines
+}
+
+/// The same without the content at hand (the override's decision as its code without
+/// underscores). Prefer [`headline_in`].
 pub fn headline(report: &Report, attestations: &Attestations) -> Vec<String> {
+    let mut lines = headline_without_override(report, attestations);
+    if let Some(override_) = &attestations.override_ {
+        lines.push(override_.words());
+    }
+    lines
+}
+
+fn headline_without_override(report: &Report, attestations: &Attestations) -> Vec<String> {
     let mut lines = vec![format!(
         "VERDICT: {}{}",
         report.verdict.massage.to_uppercase(),
@@ -510,9 +537,6 @@ pub fn headline(report: &Report, attestations: &Attestations) -> Vec<String> {
                 .map_or_else(|| "NOT acknowledged".to_owned(), Acknowledgement::words);
             lines.push(format!("REFER {}: {} — {ack}", referral.code().to_uppercase(), flag.title));
         }
-    }
-    if let Some(override_) = &attestations.override_ {
-        lines.push(override_.words());
     }
     lines
 }
@@ -739,5 +763,31 @@ mod tests {
         };
         let lines = headline(&report, &attestations);
         assert!(lines[1].contains("acknowledged by A. Clinician at 2026-11-20 10:00 UTC"), "{lines:?}");
+    }
+
+    #[test]
+    fn people_read_the_decision_as_the_form_labels_it() {
+        let parsed = answers(emergency());
+        let assessment = content().evaluate(&parsed);
+        let report = Report::new(content(), &assessment);
+        let override_ = Override {
+            by: "A. Clinician".into(),
+            why: "patient refused transfer".into(),
+            at: now(),
+            decision: "proceed_modified".into(),
+            verdict_massage: assessment.verdict.massage_code().into(),
+            verdict_referral: assessment.verdict.referral_code().into(),
+        };
+        let attestations = Attestations { override_: Some(override_), ..Attestations::default() };
+        let lines = headline_in(content(), &report, &attestations);
+        let last = lines.last().cloned().unwrap_or_default();
+        assert!(last.contains("decision \"Proceed with changes\" against verdict STOP + refer emergency"), "{lines:?}");
+        let mut json = emergency();
+        json.as_object_mut().map(|m| m.insert(DECISION_ITEM.into(), serde_json::json!("proceed_modified")));
+        let missing = gate(json, &Attestations::default());
+        let needed = missing.iter().find(|m| matches!(m, Missing::OverrideNeeded { .. })).map(Missing::words);
+        assert!(needed.is_some_and(|w| w.starts_with("decision \"Proceed with changes\" goes against")), "{missing:?}");
+        let short = missing.iter().find(|m| matches!(m, Missing::OverrideNeeded { .. })).map(Missing::short_words);
+        assert!(short.is_some_and(|w| w.contains("\"Proceed with changes\"")), "{missing:?}");
     }
 }

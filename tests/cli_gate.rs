@@ -85,7 +85,7 @@ fn import_completed_names_every_missing_thing_by_id_and_label_never_a_value() {
         "(item redflag.weight_loss)",
         "EMERGENCY referral not acknowledged",
         "(flag cauda_equina)",
-        "decision \"proceed\" goes against the verdict (STOP + refer emergency): an override needs who and why",
+        "decision \"Proceed\" goes against the verdict (STOP + refer emergency): an override needs who and why",
         "--status in_progress",
     ] {
         assert!(message.contains(part), "{part}: {message}");
@@ -146,6 +146,9 @@ fn acknowledgements_not_asked_marks_and_the_override_are_in_json_show_markdown_a
     assert!(markdown.contains(&format!("{fever} (patient declined)")), "{markdown}");
     assert!(markdown.contains("(other: ran out of time)"), "{markdown}");
     assert!(markdown.contains("**Override:**"), "{markdown}");
+    // People read the decision as the form labels it; the JSON and FHIR keep the code.
+    assert!(markdown.contains("decision \"Proceed\" against verdict STOP + refer emergency"), "{markdown}");
+    assert!(show.contains("decision \"Proceed\" against verdict STOP + refer emergency"), "{show}");
 
     let fhir = out(&run(dir.path(), &["export", &id, "--format", "fhir"], ""));
     for part in [

@@ -259,7 +259,9 @@ fn care_plan(content: &Content, record: &Record, ids: &Ids, visit_date: &str) ->
     let mut notes: Vec<Json> =
         plan.aftercare.iter().map(|line| json!({ "text": format!("Aftercare: {line}") })).collect();
     if let Some(outcome) = record.answers.get("decision.outcome").and_then(Json::as_str) {
-        notes.push(json!({ "text": format!("Clinician's decision: {}", outcome.replace('_', " ")) }));
+        notes.push(
+            json!({ "text": format!("Clinician's decision: {}", crate::words::decision_label(content, outcome)) }),
+        );
     }
     let status = if record.status.is_final() { "active" } else { "draft" };
     let mut resource = json!({

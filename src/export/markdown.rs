@@ -236,7 +236,7 @@ fn header(view: &View, out: &mut Out) {
     // What matters first: the verdict, each emergency or urgent referral with its
     // acknowledgement, any override with who and why, and any doubt about the stored result.
     let record = view.record;
-    let mut first: Vec<String> = crate::gate::headline(&record.result, &record.attestations)
+    let mut first: Vec<String> = crate::gate::headline_in(view.content, &record.result, &record.attestations)
         .iter()
         .map(|l| format!("- **{}**", one_line(l)))
         .collect();
@@ -652,7 +652,7 @@ fn plan(view: &View, out: &mut Out) {
         out.mark(id);
     }
     if let Some(override_) = &view.record.attestations.override_ {
-        decision.push(bullet(0, "Override", &override_.words()));
+        decision.push(bullet(0, "Override", &override_.words_in(view.content)));
     }
     out.list(&decision);
     out.block("### Recommended plan (the tool's)");
