@@ -4,9 +4,10 @@
 use crate::assessment::{referral_rank, tier_rank};
 use crate::content::Content;
 use crate::domain::Answers;
-use crate::report::{Report, referral_badge, render_text, tier_badge};
+use crate::report::{Report, render_text};
 use crate::rules::{Kind, Referral, Tier};
 use crate::store::input::read_input;
+use crate::words::{referral_badge, tier_badge};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -329,9 +330,7 @@ pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
                     );
                 }
                 for r in &listing.records {
-                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
-                        if v.referral == "none" { v.massage.clone() } else { format!("{}+{}", v.massage, v.referral) }
-                    });
+                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), crate::words::verdict_code);
                     let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
                     let status = match &r.integrity {
                         Some(_) => format!("{status} !INTEGRITY"),
@@ -441,7 +440,7 @@ pub fn record_text(content: &Content, record: &Record) -> String {
         out,
         "Record:    {}  {} (revision {}, updated {})",
         record.id,
-        record.status.code().replace('_', " "),
+        crate::words::status_words(record.status),
         record.revision,
         record.updated_at.format("%Y-%m-%d %H:%M UTC")
     );

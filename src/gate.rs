@@ -434,11 +434,7 @@ impl Difference {
 }
 
 fn verdict_code(report: &Report) -> String {
-    if report.verdict.referral == "none" {
-        report.verdict.massage.clone()
-    } else {
-        format!("{}+{}", report.verdict.massage, report.verdict.referral)
-    }
+    crate::words::verdict_code(&report.verdict)
 }
 
 fn flag_ids(flags: &[FlagReport]) -> Vec<(&str, &str)> {
@@ -522,14 +518,7 @@ pub fn headline(report: &Report, attestations: &Attestations) -> Vec<String> {
 }
 
 fn headline_without_override(report: &Report, attestations: &Attestations) -> Vec<String> {
-    let mut lines = vec![format!(
-        "VERDICT: {}{}",
-        report.verdict.massage.to_uppercase(),
-        match report.verdict.referral.as_str() {
-            "none" => String::new(),
-            referral => format!(" · REFER {}", referral.to_uppercase()),
-        }
-    )];
+    let mut lines = vec![crate::words::verdict_headline(&report.verdict)];
     for flag in &report.flags {
         if let Some(referral @ (Referral::Emergency | Referral::Urgent)) = flag.referral {
             let ack = attestations
@@ -727,8 +716,8 @@ mod tests {
         let fresh = Report::new(content(), &content().evaluate(&parsed));
         assert_eq!(recheck(content(), &fresh, &parsed), Recheck::Matches);
         let mut edited = fresh.clone();
-        edited.verdict.massage = "clear".into();
-        edited.verdict.referral = "none".into();
+        edited.verdict.massage = crate::report::MassageVerdict::Clear;
+        edited.verdict.referral = crate::report::ReferralVerdict::NotNeeded;
         let dropped = edited.flags.remove(0);
         let Recheck::Tampered(difference) = recheck(content(), &edited, &parsed) else { panic!("not flagged") };
         assert_eq!(difference.adds, vec![dropped.title.clone()]);

@@ -41,7 +41,7 @@
 
 use crate::content::Content;
 use crate::domain::{Answers, ItemId, Value};
-use crate::report::{FlagReport, Report};
+use crate::report::{FlagReport, MassageVerdict, ReferralVerdict, Report};
 use crate::rules::{Referral, Tier};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -98,7 +98,7 @@ impl ExpectedDecision {
     /// massage is stopped); avoid or modify → proceed with changes; clear → proceed (or proceed
     /// with changes). A plan that defers accepts defer too.
     pub fn from_reference(reference: &Report) -> ExpectedDecision {
-        let (massage, referral) = (reference.verdict.massage.as_str(), reference.verdict.referral.as_str());
+        let (massage, referral) = (reference.verdict.massage.code(), reference.verdict.referral.code());
         let (outcome, mut acceptable): (&str, Vec<&str>) = match (massage, referral) {
             (_, "emergency" | "urgent") => ("refer", vec![]),
             ("stop", _) => ("defer", vec!["refer"]),
@@ -218,7 +218,7 @@ impl Case {
 #[derive(PartialEq)]
 struct Outcome {
     flags: Vec<String>,
-    verdict: (String, String),
+    verdict: crate::report::VerdictReport,
     plan: [String; 5],
 }
 
@@ -227,7 +227,7 @@ fn outcome(content: &Content, answers: &Answers) -> Outcome {
     let p = &report.plan;
     Outcome {
         flags: report.flags.iter().map(|f| f.id.clone()).collect(),
-        verdict: (report.verdict.massage.clone(), report.verdict.referral.clone()),
+        verdict: report.verdict,
         plan: [
             code(&p.route),
             code(&p.massage_type),
@@ -621,29 +621,9 @@ fn miss_cost(flag: &FlagReport) -> u32 {
     }
 }
 
-/// The massage tier in words.
-fn tier_words(code: &str) -> &'static str {
-    match code {
-        "stop" => "stop: no massage",
-        "avoid" => "avoid an area",
-        "modify" => "massage with changes",
-        _ => "clear: massage as usual",
-    }
-}
-
-/// The referral in words.
-fn referral_words(code: &str) -> &'static str {
-    match code {
-        "emergency" => "an emergency referral",
-        "urgent" => "an urgent referral",
-        "routine" => "a routine referral",
-        _ => "no referral",
-    }
-}
-
 /// The verdict in words: `stop: no massage; an urgent referral`.
 pub fn verdict_words(report: &Report) -> String {
-    format!("{}; {}", tier_words(&report.verdict.massage), referral_words(&report.verdict.referral))
+    crate::words::verdict_sentence(&report.verdict)
 }
 
 fn code<T: Serialize>(value: &T) -> String {
@@ -722,12 +702,7 @@ fn student_sources(flag: &FlagReport) -> String {
 
 /// The decision option in words (`Proceed with changes`).
 fn decision_words(content: &Content, code: &str) -> String {
-    content
-        .questionnaire
-        .id(DECISION_ITEM)
-        .map(|id| content.questionnaire.item(id))
-        .and_then(|item| item.option_index(code).map(|i| item.option_label(i).to_owned()))
-        .unwrap_or_else(|| plain(code))
+    crate::words::decision_label(content, code)
 }
 
 /// Grade an attempt against the case's reference result (what `screen` gives for the case's
@@ -977,7 +952,7 @@ fn grade_decision(
                 Some(format!(
                     "\"{words}\" goes against a flag you found yourself: {} needs {}, so the decision is to refer. Such a decision fails the attempt.",
                     flag.title,
-                    referral_words(flag.referral.map_or("none", Referral::code))
+                    crate::words::referral_sentence(ReferralVerdict::from_referral(flag.referral))
                 ))
             } else if let Some(flag) = stop.filter(|_| proceeding) {
                 Some(format!(
@@ -1008,11 +983,13 @@ fn grade_decision(
 /// `stop: no massage; an urgent referral`: the tier and referral in words.
 fn badges(flag: &FlagReport) -> String {
     let tier = match flag.massage {
-        Some(tier) => tier_words(tier.code()),
+        Some(tier) => crate::words::massage_sentence(MassageVerdict::from_tier(Some(tier))),
         None => "a note",
     };
     match flag.referral {
-        Some(referral) => format!("{tier}; {}", referral_words(referral.code())),
+        Some(referral) => {
+            format!("{tier}; {}", crate::words::referral_sentence(ReferralVerdict::from_referral(Some(referral))))
+        }
         None => tier.to_owned(),
     }
 }

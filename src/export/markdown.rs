@@ -13,9 +13,9 @@
 use super::{answers_of, visible};
 use crate::content::Content;
 use crate::domain::{Answers, Item, ItemId, Section, Value};
-use crate::record::{Record, Status};
-use crate::report::{FlagReport, referral_badge, tier_badge};
-use crate::rules::Tier;
+use crate::record::Record;
+use crate::report::{FlagReport, MassageVerdict, ReferralVerdict};
+use crate::words::{referral_badge, status_words, tier_badge};
 
 /// Sections with a place of their own; every other section is part of Subjective.
 const PATIENT_SECTION: &str = "patient";
@@ -128,25 +128,7 @@ impl View<'_> {
 
     /// An answer in words: option and region labels rather than codes, units after numbers.
     fn words(&self, id: ItemId, value: &Value) -> String {
-        let item = self.item(id);
-        match value {
-            Value::Bool(true) => "Yes".to_owned(),
-            Value::Bool(false) => "No".to_owned(),
-            Value::Text(text) => text.clone(),
-            Value::Int(n) => match &item.unit {
-                Some(unit) => format!("{n} {unit}"),
-                None => n.to_string(),
-            },
-            Value::Date(date) => date.format("%Y-%m-%d").to_string(),
-            Value::Choice(option) => item.option_label(*option).to_owned(),
-            Value::Multi(options) => {
-                options.iter().map(|option| item.option_label(*option)).collect::<Vec<_>>().join(", ")
-            }
-            // Region ids are kept sorted, and their order is body order (head to foot).
-            Value::Regions(ids) => {
-                ids.iter().map(|region| self.content.regions.label(*region)).collect::<Vec<_>>().join(", ")
-            }
-        }
+        crate::words::answer_words(self.content, id, value)
     }
 
     /// `- **Label:** answer` for one item, with the stage after the onset date.
@@ -303,14 +285,6 @@ fn header(view: &View, out: &mut Out) {
         &format!("{} · {} · revision {}", record.id, status_words(record.status), record.revision),
     ));
     out.list(&lines);
-}
-
-fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::InProgress => "in progress (not final)",
-        Status::Completed => "completed",
-        Status::Amended => "amended",
-    }
 }
 
 fn subjective(view: &View, out: &mut Out) {
@@ -513,23 +487,12 @@ fn objective(view: &View, out: &mut Out) {
     out.list(&lines);
 }
 
-fn massage_verdict_words(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "stop" => (tier_badge(Some(Tier::Stop)), "no massage or hands-on treatment this visit"),
-        "avoid" => (tier_badge(Some(Tier::Avoid)), "massage allowed, but not on the areas to avoid below"),
-        "modify" => {
-            (tier_badge(Some(Tier::Modify)), "massage allowed with changed pressure, site, position or duration")
-        }
-        _ => ("✓ CLEAR", "no contraindication found"),
-    }
-}
-
-fn referral_verdict_words(code: &str) -> &'static str {
-    match code {
-        "emergency" => "EMERGENCY: same-day emergency care, now",
-        "urgent" => "URGENT: medical assessment within 24 hours, before treatment",
-        "routine" => "Routine: medical review or written clearance before (further) massage",
-        _ => "None needed",
+/// "EMERGENCY: same-day emergency care, now", or "None needed".
+fn referral_verdict_words(referral: ReferralVerdict) -> String {
+    let (head, meaning) = crate::words::referral_verdict(referral);
+    match referral {
+        ReferralVerdict::NotNeeded => "None needed".to_owned(),
+        _ => format!("{head}: {meaning}"),
     }
 }
 
@@ -544,7 +507,7 @@ fn assessment(view: &View, out: &mut Out) {
         impression.push(bullet(0, "Clinical impression", "Not recorded"));
     }
     out.list(&impression);
-    let (badge, words) = massage_verdict_words(&result.verdict.massage);
+    let (badge, words) = crate::words::massage_verdict(result.verdict.massage);
     let scores = &result.scores;
     let mut derived = Vec::new();
     if let Some(severity) = scores.nprs_severity {
@@ -570,7 +533,7 @@ fn assessment(view: &View, out: &mut Out) {
     }
     out.list(&[
         bullet(0, "The tool's verdict: massage", &format!("{badge}: {words}")),
-        bullet(0, "Referral", referral_verdict_words(&result.verdict.referral)),
+        bullet(0, "Referral", &referral_verdict_words(result.verdict.referral)),
         bullet(0, "Derived scores", &derived.join(" · ")),
     ]);
     if result.flags.is_empty() {
@@ -584,7 +547,7 @@ fn assessment(view: &View, out: &mut Out) {
     }
     out.block("### Areas to avoid");
     let avoid = view.region_labels(&result.avoid_regions);
-    if result.verdict.massage == "stop" {
+    if result.verdict.massage == MassageVerdict::Stop {
         out.block("No massage anywhere this visit (STOP): see the flags above.");
     }
     if avoid.is_empty() {
@@ -601,7 +564,7 @@ fn flag_lines(view: &View, flag: &FlagReport) -> Vec<String> {
         "- **{} · {}** ({})",
         tier_badge(flag.massage),
         one_line(&flag.title),
-        flag.kind.code().replace('_', " ")
+        crate::words::kind_words(flag.kind)
     )];
     if let Some(referral) = referral_badge(flag.referral) {
         lines.push(bullet(1, "Referral", referral));
@@ -746,7 +709,7 @@ fn appendix(view: &View, out: &mut Out) {
             "- **{}** (rule `{}`, {})",
             one_line(&flag.title),
             flag.id,
-            flag.kind.code().replace('_', " ")
+            crate::words::kind_words(flag.kind)
         )];
         if let Some(detail) = &flag.detail {
             lines.push(bullet(1, "Detail", detail));

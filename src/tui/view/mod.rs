@@ -173,7 +173,11 @@ fn records(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .filter_map(|(row, &index)| Some((row, app.records.get(index)?)))
         .map(|(i, r)| {
             let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
-                if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
+                if v.referral.code() == "none" {
+                    v.massage.to_string()
+                } else {
+                    format!("{} + refer {}", v.massage, v.referral)
+                }
             });
             let status = match &r.integrity {
                 Some(_) => format!("! {}", r.status.replace('_', " ")),
