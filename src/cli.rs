@@ -4,6 +4,7 @@
 use crate::assessment::{referral_rank, tier_rank};
 use crate::content::Content;
 use crate::domain::Answers;
+use crate::known;
 use crate::report::{Report, render_text};
 use crate::rules::{Kind, Referral, Tier};
 use crate::store::input::read_input;
@@ -380,8 +381,8 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
             let field = |k: &str| answers.and_then(|a| a.get(k)).and_then(Json::as_str).unwrap_or("–").to_owned();
             return Ok(format!(
                 "READ-ONLY: record {id} was written by a newer version of physio-intake (schema {schema_version}).\nPatient: {}\nVisit:   {}\nOpen it with that version to see everything.\n",
-                field("patient.name"),
-                field("visit.date")
+                field(known::item::PATIENT_NAME),
+                field(known::item::VISIT_DATE)
             ));
         }
     };
@@ -427,14 +428,14 @@ pub fn record_text(content: &Content, record: &Record) -> String {
     }
     let _ = writeln!(out);
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
-    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(record, "patient.name")));
+    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(record, known::item::PATIENT_NAME)));
     let age = record.result.scores.age.map(|a| format!(" (age {a} at the visit)")).unwrap_or_default();
-    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(record, "patient.dob")));
+    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(record, known::item::PATIENT_DOB)));
     let _ = writeln!(
         out,
         "Visit:     {}  clinician {}",
-        or_dash(answer_text(record, "visit.date")),
-        or_dash(answer_text(record, "visit.clinician"))
+        or_dash(answer_text(record, known::item::VISIT_DATE)),
+        or_dash(answer_text(record, known::item::VISIT_CLINICIAN))
     );
     let _ = writeln!(
         out,
@@ -465,16 +466,16 @@ pub fn record_text(content: &Content, record: &Record) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "CLINICIAN'S DECISION");
-    let outcome = content.questionnaire.id("decision.outcome").and_then(|item_id| {
+    let outcome = content.questionnaire.id(known::item::DECISION_OUTCOME).and_then(|item_id| {
         let item = content.questionnaire.item(item_id);
-        let code = record.answers.get("decision.outcome")?.as_str()?;
+        let code = record.answers.get(known::item::DECISION_OUTCOME)?.as_str()?;
         item.option_index(code).map(|i| item.option_label(i).to_owned())
     });
     let _ = writeln!(out, "  {}", outcome.unwrap_or_else(|| "Not recorded".into()));
     if let Some(override_) = &record.attestations.override_ {
         let _ = writeln!(out, "  {}", override_.words_in(content));
     }
-    if let Some(notes) = answer_text(record, "decision.notes") {
+    if let Some(notes) = answer_text(record, known::item::DECISION_NOTES) {
         for line in notes.lines() {
             let _ = writeln!(out, "  {line}");
         }

@@ -6,6 +6,7 @@
 use crate::assessment::Assessment;
 use crate::content::Content;
 use crate::domain::{Answers, ItemId};
+use crate::known;
 use crate::report::{FlagReport, Report};
 use crate::rules::{Referral, Tier};
 use chrono::{DateTime, Utc};
@@ -14,11 +15,11 @@ use std::collections::BTreeMap;
 
 /// The sections whose every shown item must be answered, or marked not asked with a reason,
 /// before a record is completed.
-pub const SCREENING_SECTIONS: [&str; 2] = ["safety", "red_flags"];
+pub const SCREENING_SECTIONS: [&str; 2] = known::section::SCREENING;
 
 /// The item holding the clinician's decision, and the one naming the clinician.
-pub const DECISION_ITEM: &str = "decision.outcome";
-pub const CLINICIAN_ITEM: &str = "visit.clinician";
+pub const DECISION_ITEM: &str = known::item::DECISION_OUTCOME;
+pub const CLINICIAN_ITEM: &str = known::item::VISIT_CLINICIAN;
 
 /// Why a question was not asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,9 +264,9 @@ impl Missing {
 /// Whether a decision departs from the verdict (ISSUE: `proceed`/`proceed_modified` with a
 /// STOP; anything but `refer` with an emergency or urgent referral).
 pub fn departs_from_verdict(decision: &str, massage: Option<Tier>, referral: Option<Referral>) -> bool {
-    let proceeds = matches!(decision, "proceed" | "proceed_modified");
+    let proceeds = matches!(decision, known::option::PROCEED | known::option::PROCEED_MODIFIED);
     (proceeds && massage == Some(Tier::Stop))
-        || (matches!(referral, Some(Referral::Emergency | Referral::Urgent)) && decision != "refer")
+        || (matches!(referral, Some(Referral::Emergency | Referral::Urgent)) && decision != known::option::REFER)
 }
 
 /// The clinician's decision code, if recorded.
@@ -355,7 +356,7 @@ pub fn completion_gate(
 /// without it cannot be answered "none of these", so the gate does not ask for it (it is still
 /// shown as not asked when empty).
 fn can_be_answered_negatively(item: &crate::domain::Item) -> bool {
-    item.kind != crate::domain::ItemType::Multi || item.option_index("none").is_some()
+    item.kind != crate::domain::ItemType::Multi || item.option_index(known::option::NONE).is_some()
 }
 
 /// The items of the screening sections that the form shows for these answers, in form order.

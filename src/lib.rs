@@ -10,6 +10,7 @@ pub mod domain;
 pub mod export;
 pub mod follow_up;
 pub mod gate;
+pub mod known;
 pub mod plan;
 pub mod practice;
 pub mod record;

@@ -13,27 +13,34 @@
 use super::{answers_of, visible};
 use crate::content::Content;
 use crate::domain::{Answers, Item, ItemId, Section, Value};
+use crate::known;
 use crate::record::Record;
 use crate::report::{FlagReport, MassageVerdict, ReferralVerdict};
 use crate::words::{referral_badge, status_words, tier_badge};
 
 /// Sections with a place of their own; every other section is part of Subjective.
-const PATIENT_SECTION: &str = "patient";
-const EXAM_SECTION: &str = "examination";
-const DECISION_SECTION: &str = "decision";
+const PATIENT_SECTION: &str = known::section::PATIENT;
+const EXAM_SECTION: &str = known::section::EXAMINATION;
+const DECISION_SECTION: &str = known::section::DECISION;
 /// Ticked yellow flags read best as one line with the level of concern.
-const YELLOW_SECTION: &str = "yellow_flags";
+const YELLOW_SECTION: &str = known::section::YELLOW_FLAGS;
 /// The clinician's impression, asked in the decision section, opens the Assessment.
-const IMPRESSION: &str = "decision.impression";
+const IMPRESSION: &str = known::item::DECISION_IMPRESSION;
 /// Asked during the safety screen, but an examination finding: shown under Objective.
-const BP_SYSTOLIC: &str = "vitals.bp_systolic";
-const BP_DIASTOLIC: &str = "vitals.bp_diastolic";
+const BP_SYSTOLIC: &str = known::item::BP_SYSTOLIC;
+const BP_DIASTOLIC: &str = known::item::BP_DIASTOLIC;
 /// The three NPRS ratings, shown together on one line, with the word used for each.
-const PAIN_RATINGS: [(&str, &str); 3] =
-    [("pain.now", "now"), ("pain.worst_24h", "worst in 24 h"), ("pain.best_24h", "best in 24 h")];
+const PAIN_RATINGS: [(&str, &str); 3] = [
+    (known::item::PAIN_NOW, "now"),
+    (known::item::PAIN_WORST_24H, "worst in 24 h"),
+    (known::item::PAIN_BEST_24H, "best in 24 h"),
+];
 /// PSFS activities with their scores, shown together with the mean.
-const PSFS: [(&str, &str); 3] =
-    [("psfs.1.activity", "psfs.1.score"), ("psfs.2.activity", "psfs.2.score"), ("psfs.3.activity", "psfs.3.score")];
+const PSFS: [(&str, &str); 3] = [
+    (known::item::PSFS_1_ACTIVITY, known::item::PSFS_1_SCORE),
+    (known::item::PSFS_2_ACTIVITY, known::item::PSFS_2_SCORE),
+    (known::item::PSFS_3_ACTIVITY, known::item::PSFS_3_SCORE),
+];
 
 /// The record as a Markdown note (see the module documentation for its layout), for a record
 /// that follows no other visit or whose previous visit is not at hand.
@@ -135,7 +142,7 @@ impl View<'_> {
     fn item_bullet(&self, id: ItemId, value: &Value) -> String {
         let item = self.item(id);
         let mut words = self.words(id, value);
-        if item.id == "complaint.onset_date"
+        if item.id == known::item::COMPLAINT_ONSET_DATE
             && let Some(stage) = self.record.result.scores.stage
         {
             words = format!("{words} (stage: {})", stage.code());
@@ -207,7 +214,7 @@ fn one_line(text: &str) -> String {
 
 fn header(view: &View, out: &mut Out) {
     let questionnaire = &view.content.questionnaire;
-    let name = view.answer("patient.name");
+    let name = view.answer(known::item::PATIENT_NAME);
     match name {
         Some((id, Value::Text(name))) => {
             out.block(&format!("# {}: {}", one_line(&questionnaire.title), one_line(name)));
@@ -228,7 +235,7 @@ fn header(view: &View, out: &mut Out) {
     out.list(&first);
     let mut lines = Vec::new();
     let scores = &view.record.result.scores;
-    match view.answer("patient.dob") {
+    match view.answer(known::item::PATIENT_DOB) {
         Some((id, value)) => {
             let age = scores.age.map(|age| format!(" (age {age} at the visit)")).unwrap_or_default();
             lines.push(bullet(0, &view.item(id).label, &format!("{}{age}", view.words(id, value))));
@@ -237,11 +244,11 @@ fn header(view: &View, out: &mut Out) {
         None => lines.push(bullet(0, "Date of birth", "Not recorded")),
     }
     // Records always hold the visit date; the evaluated result has it too, should it be missing.
-    let visit_type = view.answer("visit.type").map(|(id, value)| {
+    let visit_type = view.answer(known::item::VISIT_TYPE).map(|(id, value)| {
         out.mark(id);
         format!(" ({})", view.words(id, value))
     });
-    let visit_date = match view.answer("visit.date") {
+    let visit_date = match view.answer(known::item::VISIT_DATE) {
         Some((id, value)) => {
             out.mark(id);
             view.words(id, value)
@@ -258,7 +265,7 @@ fn header(view: &View, out: &mut Out) {
         };
         lines.push(bullet(0, "Follows", &words));
     }
-    match view.answer("visit.clinician") {
+    match view.answer(known::item::VISIT_CLINICIAN) {
         Some((id, value)) => {
             lines.push(bullet(0, "Clinician", &one_line(&view.words(id, value))));
             out.mark(id);
@@ -382,8 +389,8 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
 fn is_negative(item: &Item, value: &Value) -> bool {
     match value {
         Value::Bool(false) => true,
-        Value::Choice(option) => item.option_code(*option) == "none",
-        Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == "none",
+        Value::Choice(option) => item.option_code(*option) == known::option::NONE,
+        Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == known::option::NONE,
         _ => false,
     }
 }
@@ -416,7 +423,7 @@ fn pain_line(view: &View, out: &mut Out) -> String {
         let Some((id, Value::Int(score))) = view.answer(item_id) else { continue };
         let max = view.item(id).max.unwrap_or(10);
         let mut part = format!("{word} {score}/{max}");
-        if item_id == "pain.now"
+        if item_id == known::item::PAIN_NOW
             && let Some(severity) = view.record.result.scores.nprs_severity
         {
             part.push_str(&format!(" ({})", severity.code()));
@@ -603,14 +610,14 @@ fn plan(view: &View, out: &mut Out) {
     out.block("## Plan");
     out.block("### Clinician's decision");
     let mut decision = Vec::new();
-    match view.answer("decision.outcome") {
+    match view.answer(known::item::DECISION_OUTCOME) {
         Some((id, value)) => {
             decision.push(view.item_bullet(id, value));
             out.mark(id);
         }
         None => decision.push(bullet(0, "Decision", "Not recorded")),
     }
-    if let Some((id, value)) = view.answer("decision.notes") {
+    if let Some((id, value)) = view.answer(known::item::DECISION_NOTES) {
         decision.push(view.item_bullet(id, value));
         out.mark(id);
     }
@@ -672,7 +679,7 @@ fn plan(view: &View, out: &mut Out) {
 fn signature(view: &View, out: &mut Out) {
     let record = view.record;
     let clinician = view
-        .answer("visit.clinician")
+        .answer(known::item::VISIT_CLINICIAN)
         .map(|(id, value)| one_line(&view.words(id, value)))
         .unwrap_or_else(|| "clinician not recorded".to_owned());
     out.block(&format!(
@@ -743,7 +750,7 @@ fn carried_over(content: &Content, record: &Record, previous: Option<&Record>) -
     let today = record.visit_day().unwrap_or(record.created_at.date_naive());
     let carried_answers = crate::follow_up::carried_answers(content, &previous.answers, today);
     for (key, value) in &carried_answers {
-        if key == "visit.date" || key == "visit.type" {
+        if key == known::item::VISIT_DATE || key == known::item::VISIT_TYPE {
             continue;
         }
         // Who the patient is carries over by nature; only the clinical story is marked.
