@@ -176,6 +176,16 @@ impl From<StoreError> for CliError {
     }
 }
 
+impl From<crate::store::resolve::ResolveError> for CliError {
+    fn from(error: crate::store::resolve::ResolveError) -> CliError {
+        use crate::store::resolve::ResolveError;
+        match error {
+            ResolveError::Store(error) => CliError::from(error),
+            other => CliError::bad_input(vec![other.to_string()]),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportStatus {
     Completed,
@@ -374,6 +384,7 @@ fn answer_text(record: &Record, item: &str) -> Option<String> {
 /// plain text (the same as `export ID --format text`), with the visit a follow-up follows.
 pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
     let content = content()?;
+    let id = &store.resolve_id(id)?;
     let record = match store.load(id, content)? {
         Decoded::Current(record) => *record,
         Decoded::Newer { schema_version, value } => {
@@ -513,6 +524,7 @@ pub enum ExportFormat {
 /// `physio-intake export ID --format markdown|text|fhir|fhir-response|json`
 pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, CliError> {
     let content = content()?;
+    let id = &store.resolve_id(id)?;
     let record = match store.load(id, content)? {
         Decoded::Current(record) => *record,
         Decoded::Newer { value, .. } if format == ExportFormat::Json => return to_json(&value),
