@@ -77,10 +77,14 @@ impl NotAsked {
 
     /// "not asked (patient declined)", "not asked (other: ...)".
     pub fn words(&self) -> String {
+        format!("{} ({})", crate::words::NOT_ASKED, self.reason_words())
+    }
+
+    /// The reason alone: "patient declined", "other: ran out of time".
+    pub fn reason_words(&self) -> String {
         match (&self.reason, self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())) {
-            (NotAskedReason::Other, Some(text)) => format!("not asked (other: {text})"),
-            (reason, Some(text)) => format!("not asked ({}: {text})", reason.words()),
-            (reason, None) => format!("not asked ({})", reason.words()),
+            (reason, Some(text)) => format!("{}: {text}", reason.words()),
+            (reason, None) => reason.words().to_owned(),
         }
     }
 }
@@ -387,7 +391,7 @@ pub fn not_asked_items<'a>(
 
 /// "not asked (reason)" or plain "not asked" for an item with no mark.
 pub fn not_asked_words(mark: Option<&NotAsked>) -> String {
-    mark.map_or_else(|| "not asked".to_owned(), NotAsked::words)
+    mark.map_or_else(|| crate::words::NOT_ASKED.to_owned(), NotAsked::words)
 }
 
 /// How a stored result compares with what its answers give today.

@@ -364,11 +364,7 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
                 let item = view.item(*id);
                 // "Label", or "Label (the reason)" when one was recorded.
                 match view.record.attestations.not_asked.get(&item.id) {
-                    Some(mark) => {
-                        let words = mark.words();
-                        let reason = words.strip_prefix("not asked (").and_then(|w| w.strip_suffix(')'));
-                        format!("{} ({})", item.label, reason.unwrap_or(&words))
-                    }
+                    Some(mark) => format!("{} ({})", item.label, mark.reason_words()),
                     None => item.label.clone(),
                 }
             })
