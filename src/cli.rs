@@ -4,9 +4,11 @@
 use crate::assessment::{referral_rank, tier_rank};
 use crate::content::Content;
 use crate::domain::Answers;
-use crate::report::{Report, referral_badge, render_text, tier_badge};
+use crate::known;
+use crate::report::{Report, render_text};
 use crate::rules::{Kind, Referral, Tier};
 use crate::store::input::read_input;
+use crate::words::{referral_badge, tier_badge};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -174,6 +176,16 @@ impl From<StoreError> for CliError {
     }
 }
 
+impl From<crate::store::resolve::ResolveError> for CliError {
+    fn from(error: crate::store::resolve::ResolveError) -> CliError {
+        use crate::store::resolve::ResolveError;
+        match error {
+            ResolveError::Store(error) => CliError::from(error),
+            other => CliError::bad_input(vec![other.to_string()]),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportStatus {
     Completed,
@@ -329,9 +341,7 @@ pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
                     );
                 }
                 for r in &listing.records {
-                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
-                        if v.referral == "none" { v.massage.clone() } else { format!("{}+{}", v.massage, v.referral) }
-                    });
+                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), crate::words::verdict_code);
                     let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
                     let status = match &r.integrity {
                         Some(_) => format!("{status} !INTEGRITY"),
@@ -370,9 +380,11 @@ fn answer_text(record: &Record, item: &str) -> Option<String> {
     }
 }
 
-/// `physio-intake show ID`: the record as a clinician reads it.
+/// `physio-intake show ID`: the record as a clinician reads it at a terminal: the chart note as
+/// plain text (the same as `export ID --format text`), with the visit a follow-up follows.
 pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
     let content = content()?;
+    let id = &store.resolve_id(id)?;
     let record = match store.load(id, content)? {
         Decoded::Current(record) => *record,
         Decoded::Newer { schema_version, value } => {
@@ -380,20 +392,46 @@ pub fn show(store: &Store, id: &str) -> Result<String, CliError> {
             let field = |k: &str| answers.and_then(|a| a.get(k)).and_then(Json::as_str).unwrap_or("–").to_owned();
             return Ok(format!(
                 "READ-ONLY: record {id} was written by a newer version of physio-intake (schema {schema_version}).\nPatient: {}\nVisit:   {}\nOpen it with that version to see everything.\n",
-                field("patient.name"),
-                field("visit.date")
+                field(known::item::PATIENT_NAME),
+                field(known::item::VISIT_DATE)
             ));
         }
     };
-    Ok(record_text(content, &record))
+    let previous = previous_visit(store, content, &record);
+    Ok(show_text(content, &record, previous.as_ref()))
 }
 
-/// A record as a clinician reads it (`show`, and the app's record view): first the verdict,
-/// each emergency or urgent referral with its acknowledgement and any override; then whether the
+/// The visit a follow-up follows, when that record reads (a note without it still shows).
+fn previous_visit(store: &Store, content: &Content, record: &Record) -> Option<Record> {
+    record.follow_up_of.as_deref().and_then(|id| match store.load(id, content) {
+        Ok(Decoded::Current(previous)) => Some(*previous),
+        _ => None,
+    })
+}
+
+/// What `show` prints for a record: the chart note without Markdown syntax (verdict, referrals,
+/// acknowledgements, override and any integrity or older-rulebook difference first; not-asked
+/// questions; amendments), then which rulebook this program has when the record was evaluated
+/// with another. Pure.
+pub fn show_text(content: &Content, record: &Record, previous: Option<&Record>) -> String {
+    let note = crate::export::markdown::note(content, record, previous);
+    let mut out = crate::export::markdown::plain_text(&note);
+    if record.result.rulebook_version != content.rulebook.version {
+        let _ = writeln!(
+            out,
+            "\nEvaluated with rulebook {}; this program has rulebook {}.",
+            record.result.rulebook_version, content.rulebook.version
+        );
+    }
+    out
+}
+
+/// A record as the app's record view shows it (`show` prints the chart note, [`show_text`]):
+/// first the verdict, each emergency or urgent referral with its acknowledgement and any override; then whether the
 /// stored result still matches its answers; then the rest. Pure.
 pub fn record_text(content: &Content, record: &Record) -> String {
     let mut out = String::new();
-    for line in crate::gate::headline(&record.result, &record.attestations) {
+    for line in crate::gate::headline_in(content, &record.result, &record.attestations) {
         let _ = writeln!(out, "{line}");
     }
     if let Some(words) = record.recheck(content).as_ref().and_then(crate::gate::Recheck::words) {
@@ -401,20 +439,20 @@ pub fn record_text(content: &Content, record: &Record) -> String {
     }
     let _ = writeln!(out);
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
-    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(record, "patient.name")));
+    let _ = writeln!(out, "Patient:   {}", or_dash(answer_text(record, known::item::PATIENT_NAME)));
     let age = record.result.scores.age.map(|a| format!(" (age {a} at the visit)")).unwrap_or_default();
-    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(record, "patient.dob")));
+    let _ = writeln!(out, "Born:      {}{age}", or_dash(answer_text(record, known::item::PATIENT_DOB)));
     let _ = writeln!(
         out,
         "Visit:     {}  clinician {}",
-        or_dash(answer_text(record, "visit.date")),
-        or_dash(answer_text(record, "visit.clinician"))
+        or_dash(answer_text(record, known::item::VISIT_DATE)),
+        or_dash(answer_text(record, known::item::VISIT_CLINICIAN))
     );
     let _ = writeln!(
         out,
         "Record:    {}  {} (revision {}, updated {})",
         record.id,
-        record.status.code().replace('_', " "),
+        crate::words::status_words(record.status),
         record.revision,
         record.updated_at.format("%Y-%m-%d %H:%M UTC")
     );
@@ -439,16 +477,16 @@ pub fn record_text(content: &Content, record: &Record) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "CLINICIAN'S DECISION");
-    let outcome = content.questionnaire.id("decision.outcome").and_then(|item_id| {
+    let outcome = content.questionnaire.id(known::item::DECISION_OUTCOME).and_then(|item_id| {
         let item = content.questionnaire.item(item_id);
-        let code = record.answers.get("decision.outcome")?.as_str()?;
+        let code = record.answers.get(known::item::DECISION_OUTCOME)?.as_str()?;
         item.option_index(code).map(|i| item.option_label(i).to_owned())
     });
     let _ = writeln!(out, "  {}", outcome.unwrap_or_else(|| "Not recorded".into()));
     if let Some(override_) = &record.attestations.override_ {
-        let _ = writeln!(out, "  {}", override_.words());
+        let _ = writeln!(out, "  {}", override_.words_in(content));
     }
-    if let Some(notes) = answer_text(record, "decision.notes") {
+    if let Some(notes) = answer_text(record, known::item::DECISION_NOTES) {
         for line in notes.lines() {
             let _ = writeln!(out, "  {line}");
         }
@@ -486,6 +524,7 @@ pub enum ExportFormat {
 /// `physio-intake export ID --format markdown|text|fhir|fhir-response|json`
 pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, CliError> {
     let content = content()?;
+    let id = &store.resolve_id(id)?;
     let record = match store.load(id, content)? {
         Decoded::Current(record) => *record,
         Decoded::Newer { value, .. } if format == ExportFormat::Json => return to_json(&value),
@@ -495,10 +534,7 @@ pub fn export(store: &Store, id: &str, format: ExportFormat) -> Result<String, C
         ExportFormat::Json => to_json(&record),
         ExportFormat::Markdown | ExportFormat::Text => {
             // A follow-up's note shows the change since the visit it follows, when that record reads.
-            let previous = record.follow_up_of.as_deref().and_then(|id| match store.load(id, content) {
-                Ok(Decoded::Current(previous)) => Some(*previous),
-                _ => None,
-            });
+            let previous = previous_visit(store, content, &record);
             let note = crate::export::markdown::note(content, &record, previous.as_ref());
             Ok(if format == ExportFormat::Text { crate::export::markdown::plain_text(&note) } else { note })
         }
@@ -633,7 +669,7 @@ pub fn practice_check(file: &Path) -> Result<String, CliError> {
         case_file.name,
         reference.flags.len(),
         crate::practice::verdict_words(&reference),
-        crate::practice::plain(&decision.outcome),
+        crate::words::decision_label(content, &decision.outcome),
         case.from_story.len(),
         must_ask
     ))

@@ -21,6 +21,8 @@ pub struct Sources<'a> {
     pub rulebook: &'a str,
     pub rule_files: Vec<RuleSource<'a>>,
     pub plan: &'a str,
+    /// assets/follow_up.json: what a follow-up visit asks again.
+    pub follow_up: &'a str,
 }
 
 impl Sources<'static> {
@@ -33,6 +35,7 @@ impl Sources<'static> {
             rulebook: include_str!("../assets/rules/rulebook.json"),
             rule_files: RULE_FILES.to_vec(),
             plan: include_str!("../assets/plan.json"),
+            follow_up: include_str!("../assets/follow_up.json"),
         }
     }
 }
@@ -70,11 +73,63 @@ struct KeyItems {
     yellow: Vec<ItemId>,
 }
 
+/// What a follow-up visit asks again from empty (assets/follow_up.json), checked at load.
+#[derive(Debug, Clone)]
+pub struct FollowUpPolicy {
+    /// Sections asked again whole.
+    pub sections: Vec<String>,
+    /// Single items asked again.
+    pub items: Vec<ItemId>,
+}
+
+impl FollowUpPolicy {
+    fn load(text: &str, questionnaire: &Questionnaire) -> Result<FollowUpPolicy, LoadError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default)]
+            #[allow(dead_code)]
+            about: String,
+            ask_again: AskAgain,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct AskAgain {
+            sections: Vec<String>,
+            items: Vec<String>,
+        }
+        let file: File = serde_json::from_str(text).map_err(|e| format!("follow_up.json: {e}"))?;
+        let mut problems = Vec::new();
+        for section in &file.ask_again.sections {
+            if questionnaire.section(section).is_none() {
+                problems.push(format!("follow_up.json: ask_again: unknown section {section}"));
+            }
+        }
+        let mut items = Vec::new();
+        for item in &file.ask_again.items {
+            match questionnaire.id(item) {
+                Some(id) => items.push(id),
+                None => problems.push(format!("follow_up.json: ask_again: unknown item {item}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LoadError { problems });
+        }
+        Ok(FollowUpPolicy { sections: file.ask_again.sections, items })
+    }
+
+    /// Whether a follow-up asks this item again (it or its section is listed).
+    pub fn asks_again(&self, questionnaire: &Questionnaire, item: ItemId) -> bool {
+        self.items.contains(&item) || self.sections.iter().any(|s| *s == questionnaire.section_of(item).id)
+    }
+}
+
 pub struct Content {
     pub questionnaire: Questionnaire,
     pub regions: Regions,
     pub rulebook: Rulebook,
     pub plan: PlanTables,
+    pub follow_up: FollowUpPolicy,
     show_when: Vec<Option<Condition>>,
     keys: KeyItems,
 }
@@ -91,6 +146,11 @@ impl Content {
 
     pub fn load(sources: &Sources) -> Result<Content, LoadError> {
         let questionnaire = Questionnaire::from_json(sources.questionnaire)?;
+        // Everything the program names must be there, as it expects it, before anything uses it.
+        let unknown = crate::known::check(&questionnaire);
+        if !unknown.is_empty() {
+            return Err(LoadError { problems: unknown });
+        }
         let regions = Regions::from_json(sources.regions)?;
         let rulebook = Rulebook::load(sources.rulebook, &sources.rule_files, &questionnaire, &regions)
             .map_err(|problems| LoadError { problems })?;
@@ -119,7 +179,8 @@ impl Content {
         let plan_scope = Scope { rules: &rule_index, ..form_scope };
         let plan = PlanTables::load(sources.plan, &plan_scope)?;
         let keys = key_items(&questionnaire)?;
-        let content = Content { questionnaire, regions, rulebook, plan, show_when, keys };
+        let follow_up = FollowUpPolicy::load(sources.follow_up, &questionnaire)?;
+        let content = Content { questionnaire, regions, rulebook, plan, follow_up, show_when, keys };
         let problems = content.check_examples();
         if problems.is_empty() { Ok(content) } else { Err(LoadError { problems }) }
     }
@@ -277,20 +338,21 @@ impl Content {
 }
 
 fn key_items(questionnaire: &Questionnaire) -> Result<KeyItems, LoadError> {
+    use crate::known::{item, section};
     let need = |id: &str| questionnaire.id(id).ok_or_else(|| format!("questionnaire.json: the item {id} is missing"));
     let yellow = questionnaire
-        .section("yellow_flags")
-        .ok_or("questionnaire.json: the section yellow_flags is missing".to_owned())?
+        .section(section::YELLOW_FLAGS)
+        .ok_or(format!("questionnaire.json: the section {} is missing", section::YELLOW_FLAGS))?
         .items
         .iter()
         .copied()
         .filter(|id| questionnaire.item(*id).kind == ItemType::Bool)
         .collect();
     Ok(KeyItems {
-        dob: need("patient.dob")?,
-        onset: need("complaint.onset_date")?,
-        pain_now: need("pain.now")?,
-        psfs_scores: vec![need("psfs.1.score")?, need("psfs.2.score")?, need("psfs.3.score")?],
+        dob: need(item::PATIENT_DOB)?,
+        onset: need(item::COMPLAINT_ONSET_DATE)?,
+        pain_now: need(item::PAIN_NOW)?,
+        psfs_scores: item::PSFS.iter().map(|(_, score)| need(score)).collect::<Result<_, _>>()?,
         yellow,
     })
 }

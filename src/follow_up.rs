@@ -4,18 +4,13 @@
 //! CMTO Standard 6 asks for the health history to be updated at every visit, so the whole safety
 //! screen and the red flags start empty again, as do consent and the measures of today (pain now,
 //! PSFS scores, examination, the clinician's decision). The story (complaint, history, goals, PSFS
-//! activities) carries over for the clinician to review with the patient.
+//! activities) carries over for the clinician to review with the patient. What is asked again is
+//! data: assets/follow_up.json ([`crate::content::FollowUpPolicy`]), checked at load.
 
 use crate::content::Content;
+use crate::known::{item, option};
 use chrono::NaiveDate;
 use serde_json::{Map, Value as Json};
-
-/// Sections asked again from empty at every follow-up visit.
-pub const SECTIONS_ASKED_AGAIN: &[&str] = &["safety", "red_flags", "examination", "decision"];
-
-/// Single items asked again (today's measures and today's consent).
-pub const ITEMS_ASKED_AGAIN: &[&str] =
-    &["visit.consent", "pain.now", "pain.worst_24h", "pain.best_24h", "psfs.1.score", "psfs.2.score", "psfs.3.score"];
 
 /// A change of this many NPRS points between visits is clinically meaningful (Canadian
 /// Physiotherapy Association, Pain Science Division; INTAKE.md).
@@ -28,17 +23,13 @@ pub const PSFS_ACTIVITY_MDC: f64 = 3.0;
 /// The answers a follow-up visit starts with: the last visit's, minus everything asked again,
 /// with today's visit date and the visit type `follow_up`.
 pub fn carried_answers(content: &Content, previous: &Map<String, Json>, today: NaiveDate) -> Map<String, Json> {
-    let asked_again = |id: &str| {
-        ITEMS_ASKED_AGAIN.contains(&id)
-            || content
-                .questionnaire
-                .id(id)
-                .is_some_and(|item| SECTIONS_ASKED_AGAIN.contains(&content.questionnaire.section_of(item).id.as_str()))
-    };
+    let questionnaire = &content.questionnaire;
+    let asked_again =
+        |id: &str| questionnaire.id(id).is_some_and(|item| content.follow_up.asks_again(questionnaire, item));
     let mut answers: Map<String, Json> =
         previous.iter().filter(|(id, _)| !asked_again(id)).map(|(id, value)| (id.clone(), value.clone())).collect();
-    answers.insert("visit.date".into(), Json::String(today.format("%Y-%m-%d").to_string()));
-    answers.insert("visit.type".into(), Json::String("follow_up".into()));
+    answers.insert(item::VISIT_DATE.into(), Json::String(today.format("%Y-%m-%d").to_string()));
+    answers.insert(item::VISIT_TYPE.into(), Json::String(option::FOLLOW_UP.into()));
     answers
 }
 
@@ -69,7 +60,7 @@ impl MeasureChange {
     /// Better for the patient: less pain, or more function.
     pub fn is_better(&self) -> bool {
         let delta = self.delta().unwrap_or(0.0);
-        if self.item.is_some_and(|i| i.starts_with("pain.")) { delta < 0.0 } else { delta > 0.0 }
+        if self.item.is_some_and(|i| item::PAIN_RATINGS.contains(&i)) { delta < 0.0 } else { delta > 0.0 }
     }
 
     /// "6 → 3 (−3, meaningful)", "6 → 5 (−1, under 2: not meaningful)", or "6 (not measured yet)".
@@ -96,10 +87,11 @@ impl MeasureChange {
     }
 }
 
-const NPRS_ITEMS: &[(&str, &str)] =
-    &[("pain.now", "Pain now (NPRS)"), ("pain.worst_24h", "Worst pain, 24 h"), ("pain.best_24h", "Least pain, 24 h")];
-const PSFS_ITEMS: &[(&str, &str)] =
-    &[("psfs.1.score", "psfs.1.activity"), ("psfs.2.score", "psfs.2.activity"), ("psfs.3.score", "psfs.3.activity")];
+const NPRS_ITEMS: &[(&str, &str)] = &[
+    (item::PAIN_NOW, "Pain now (NPRS)"),
+    (item::PAIN_WORST_24H, "Worst pain, 24 h"),
+    (item::PAIN_BEST_24H, "Least pain, 24 h"),
+];
 
 fn number(answers: &Map<String, Json>, id: &str) -> Option<f64> {
     answers.get(id).and_then(Json::as_f64)
@@ -121,7 +113,7 @@ pub fn measure_changes(previous: &Map<String, Json>, now: &Map<String, Json>) ->
         }
     }
     let (mut before_scores, mut now_scores) = (Vec::new(), Vec::new());
-    for (score, activity) in PSFS_ITEMS {
+    for (activity, score) in &item::PSFS {
         let Some(before) = number(previous, score) else { continue };
         let same_activity = previous.get(*activity) == now.get(*activity);
         let today = number(now, score).filter(|_| same_activity);

@@ -6,6 +6,7 @@
 use crate::assessment::Assessment;
 use crate::content::Content;
 use crate::domain::{Answers, ItemId};
+use crate::known;
 use crate::report::{FlagReport, Report};
 use crate::rules::{Referral, Tier};
 use chrono::{DateTime, Utc};
@@ -14,11 +15,11 @@ use std::collections::BTreeMap;
 
 /// The sections whose every shown item must be answered, or marked not asked with a reason,
 /// before a record is completed.
-pub const SCREENING_SECTIONS: [&str; 2] = ["safety", "red_flags"];
+pub const SCREENING_SECTIONS: [&str; 2] = known::section::SCREENING;
 
 /// The item holding the clinician's decision, and the one naming the clinician.
-pub const DECISION_ITEM: &str = "decision.outcome";
-pub const CLINICIAN_ITEM: &str = "visit.clinician";
+pub const DECISION_ITEM: &str = known::item::DECISION_OUTCOME;
+pub const CLINICIAN_ITEM: &str = known::item::VISIT_CLINICIAN;
 
 /// Why a question was not asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,10 +77,14 @@ impl NotAsked {
 
     /// "not asked (patient declined)", "not asked (other: ...)".
     pub fn words(&self) -> String {
+        format!("{} ({})", crate::words::NOT_ASKED, self.reason_words())
+    }
+
+    /// The reason alone: "patient declined", "other: ran out of time".
+    pub fn reason_words(&self) -> String {
         match (&self.reason, self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())) {
-            (NotAskedReason::Other, Some(text)) => format!("not asked (other: {text})"),
-            (reason, Some(text)) => format!("not asked ({}: {text})", reason.words()),
-            (reason, None) => format!("not asked ({})", reason.words()),
+            (reason, Some(text)) => format!("{}: {text}", reason.words()),
+            (reason, None) => reason.words().to_owned(),
         }
     }
 }
@@ -117,14 +122,23 @@ pub struct Override {
 }
 
 impl Override {
+    /// The override in words, the decision as the form labels it ("Proceed with changes").
+    pub fn words_in(&self, content: &Content) -> String {
+        self.words_with(&crate::words::decision_label(content, &self.decision))
+    }
+
+    /// The same without the content at hand: the decision code loses its underscores. Prefer
+    /// [`Override::words_in`].
     pub fn words(&self) -> String {
+        self.words_with(&self.decision.replace('_', " "))
+    }
+
+    fn words_with(&self, decision: &str) -> String {
         format!(
-            "OVERRIDE by {} at {}: decision \"{}\" against verdict {}{} — why: {}",
+            "OVERRIDE by {} at {}: decision \"{decision}\" against verdict {} — why: {}",
             self.by,
             self.at.format("%Y-%m-%d %H:%M UTC"),
-            self.decision.replace('_', " "),
-            self.verdict_massage.to_uppercase(),
-            if self.verdict_referral == "none" { String::new() } else { format!(" + refer {}", self.verdict_referral) },
+            crate::words::against_verdict(&self.verdict_massage, &self.verdict_referral),
             self.why
         )
     }
@@ -185,8 +199,9 @@ pub enum Missing {
     Unacknowledged { flag: String, title: String, referral: Referral },
     /// No decision recorded while an emergency or urgent referral stands.
     DecisionNeeded { label: String },
-    /// The decision goes against the verdict and no (current) override says who and why.
-    OverrideNeeded { decision: String, massage: String, referral: String },
+    /// The decision goes against the verdict and no (current) override says who and why. The
+    /// decision as its code and as the form labels it.
+    OverrideNeeded { decision: String, decision_label: String, massage: String, referral: String },
 }
 
 impl Missing {
@@ -212,12 +227,12 @@ impl Missing {
                 format!("Not acknowledged: REFER {} · {title}", referral.code().to_uppercase())
             }
             Missing::DecisionNeeded { label } => format!("Not recorded: {label} (a referral stands)"),
-            Missing::OverrideNeeded { decision, massage, referral } => format!(
-                "Override needed: \"{}\" against {}{}",
-                decision.replace('_', " "),
-                massage.to_uppercase(),
-                if referral == "none" { String::new() } else { format!(" + refer {referral}") }
-            ),
+            Missing::OverrideNeeded { decision_label, massage, referral, .. } => {
+                format!(
+                    "Override needed: \"{decision_label}\" against {}",
+                    crate::words::against_verdict(massage, referral)
+                )
+            }
         }
     }
 
@@ -242,11 +257,9 @@ impl Missing {
             Missing::DecisionNeeded { label } => {
                 format!("{label} not recorded while an emergency or urgent referral stands (item {DECISION_ITEM})")
             }
-            Missing::OverrideNeeded { decision, massage, referral } => format!(
-                "decision \"{}\" goes against the verdict ({}{}): an override needs who and why",
-                decision.replace('_', " "),
-                massage.to_uppercase(),
-                if referral == "none" { String::new() } else { format!(" + refer {referral}") }
+            Missing::OverrideNeeded { decision_label, massage, referral, .. } => format!(
+                "decision \"{decision_label}\" goes against the verdict ({}): an override needs who and why",
+                crate::words::against_verdict(massage, referral)
             ),
         }
     }
@@ -255,9 +268,9 @@ impl Missing {
 /// Whether a decision departs from the verdict (ISSUE: `proceed`/`proceed_modified` with a
 /// STOP; anything but `refer` with an emergency or urgent referral).
 pub fn departs_from_verdict(decision: &str, massage: Option<Tier>, referral: Option<Referral>) -> bool {
-    let proceeds = matches!(decision, "proceed" | "proceed_modified");
+    let proceeds = matches!(decision, known::option::PROCEED | known::option::PROCEED_MODIFIED);
     (proceeds && massage == Some(Tier::Stop))
-        || (matches!(referral, Some(Referral::Emergency | Referral::Urgent)) && decision != "refer")
+        || (matches!(referral, Some(Referral::Emergency | Referral::Urgent)) && decision != known::option::REFER)
 }
 
 /// The clinician's decision code, if recorded.
@@ -331,6 +344,7 @@ pub fn completion_gate(
             if !current {
                 serious.push(Missing::OverrideNeeded {
                     decision: decision.to_owned(),
+                    decision_label: crate::words::decision_label(content, decision),
                     massage: massage.to_owned(),
                     referral: referral.to_owned(),
                 });
@@ -346,7 +360,7 @@ pub fn completion_gate(
 /// without it cannot be answered "none of these", so the gate does not ask for it (it is still
 /// shown as not asked when empty).
 fn can_be_answered_negatively(item: &crate::domain::Item) -> bool {
-    item.kind != crate::domain::ItemType::Multi || item.option_index("none").is_some()
+    item.kind != crate::domain::ItemType::Multi || item.option_index(known::option::NONE).is_some()
 }
 
 /// The items of the screening sections that the form shows for these answers, in form order.
@@ -377,7 +391,7 @@ pub fn not_asked_items<'a>(
 
 /// "not asked (reason)" or plain "not asked" for an item with no mark.
 pub fn not_asked_words(mark: Option<&NotAsked>) -> String {
-    mark.map_or_else(|| "not asked".to_owned(), NotAsked::words)
+    mark.map_or_else(|| crate::words::NOT_ASKED.to_owned(), NotAsked::words)
 }
 
 /// How a stored result compares with what its answers give today.
@@ -425,11 +439,7 @@ impl Difference {
 }
 
 fn verdict_code(report: &Report) -> String {
-    if report.verdict.referral == "none" {
-        report.verdict.massage.clone()
-    } else {
-        format!("{}+{}", report.verdict.massage, report.verdict.referral)
-    }
+    crate::words::verdict_code(&report.verdict)
 }
 
 fn flag_ids(flags: &[FlagReport]) -> Vec<(&str, &str)> {
@@ -493,16 +503,27 @@ impl Recheck {
 }
 
 /// The lines that open every view of a record: the verdict, each emergency or urgent referral
-/// with its acknowledgement, any override with who and why.
+/// with its acknowledgement, any override with who and why (its decision as the form labels it).
+pub fn headline_in(content: &Content, report: &Report, attestations: &Attestations) -> Vec<String> {
+    let mut lines = headline_without_override(report, attestations);
+    if let Some(override_) = &attestations.override_ {
+        lines.push(override_.words_in(content));
+    }
+    lines
+}
+
+/// The same without the content at hand (the override's decision as its code without
+/// underscores). Prefer [`headline_in`].
 pub fn headline(report: &Report, attestations: &Attestations) -> Vec<String> {
-    let mut lines = vec![format!(
-        "VERDICT: {}{}",
-        report.verdict.massage.to_uppercase(),
-        match report.verdict.referral.as_str() {
-            "none" => String::new(),
-            referral => format!(" · REFER {}", referral.to_uppercase()),
-        }
-    )];
+    let mut lines = headline_without_override(report, attestations);
+    if let Some(override_) = &attestations.override_ {
+        lines.push(override_.words());
+    }
+    lines
+}
+
+fn headline_without_override(report: &Report, attestations: &Attestations) -> Vec<String> {
+    let mut lines = vec![crate::words::verdict_headline(&report.verdict)];
     for flag in &report.flags {
         if let Some(referral @ (Referral::Emergency | Referral::Urgent)) = flag.referral {
             let ack = attestations
@@ -510,9 +531,6 @@ pub fn headline(report: &Report, attestations: &Attestations) -> Vec<String> {
                 .map_or_else(|| "NOT acknowledged".to_owned(), Acknowledgement::words);
             lines.push(format!("REFER {}: {} — {ack}", referral.code().to_uppercase(), flag.title));
         }
-    }
-    if let Some(override_) = &attestations.override_ {
-        lines.push(override_.words());
     }
     lines
 }
@@ -703,8 +721,8 @@ mod tests {
         let fresh = Report::new(content(), &content().evaluate(&parsed));
         assert_eq!(recheck(content(), &fresh, &parsed), Recheck::Matches);
         let mut edited = fresh.clone();
-        edited.verdict.massage = "clear".into();
-        edited.verdict.referral = "none".into();
+        edited.verdict.massage = crate::report::MassageVerdict::Clear;
+        edited.verdict.referral = crate::report::ReferralVerdict::NotNeeded;
         let dropped = edited.flags.remove(0);
         let Recheck::Tampered(difference) = recheck(content(), &edited, &parsed) else { panic!("not flagged") };
         assert_eq!(difference.adds, vec![dropped.title.clone()]);
@@ -739,5 +757,31 @@ mod tests {
         };
         let lines = headline(&report, &attestations);
         assert!(lines[1].contains("acknowledged by A. Clinician at 2026-11-20 10:00 UTC"), "{lines:?}");
+    }
+
+    #[test]
+    fn people_read_the_decision_as_the_form_labels_it() {
+        let parsed = answers(emergency());
+        let assessment = content().evaluate(&parsed);
+        let report = Report::new(content(), &assessment);
+        let override_ = Override {
+            by: "A. Clinician".into(),
+            why: "patient refused transfer".into(),
+            at: now(),
+            decision: "proceed_modified".into(),
+            verdict_massage: assessment.verdict.massage_code().into(),
+            verdict_referral: assessment.verdict.referral_code().into(),
+        };
+        let attestations = Attestations { override_: Some(override_), ..Attestations::default() };
+        let lines = headline_in(content(), &report, &attestations);
+        let last = lines.last().cloned().unwrap_or_default();
+        assert!(last.contains("decision \"Proceed with changes\" against verdict STOP + refer emergency"), "{lines:?}");
+        let mut json = emergency();
+        json.as_object_mut().map(|m| m.insert(DECISION_ITEM.into(), serde_json::json!("proceed_modified")));
+        let missing = gate(json, &Attestations::default());
+        let needed = missing.iter().find(|m| matches!(m, Missing::OverrideNeeded { .. })).map(Missing::words);
+        assert!(needed.is_some_and(|w| w.starts_with("decision \"Proceed with changes\" goes against")), "{missing:?}");
+        let short = missing.iter().find(|m| matches!(m, Missing::OverrideNeeded { .. })).map(Missing::short_words);
+        assert!(short.is_some_and(|w| w.contains("\"Proceed with changes\"")), "{missing:?}");
     }
 }

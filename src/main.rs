@@ -52,10 +52,14 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
-    /// One record as a readable clinical summary.
-    Show { id: String },
+    /// One record as its chart note in plain text (the same as `export ID --format text`).
+    Show {
+        /// The record id, or a unique prefix of it (6 characters or more: the short id the app shows).
+        id: String,
+    },
     /// One record to standard output: a Markdown chart note, a FHIR R4 transaction Bundle (fhir) or the bare QuestionnaireResponse (fhir-response), or the record's JSON.
     Export {
+        /// The record id, or a unique prefix of it (6 characters or more: the short id the app shows).
         id: String,
         #[arg(long, value_enum)]
         format: cli::ExportFormat,

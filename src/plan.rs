@@ -9,6 +9,7 @@
 
 use crate::assessment::{referral_rank, tier_rank};
 use crate::domain::{Answers, ItemId, ItemType, RegionId};
+use crate::known;
 use crate::rules::language::{Condition, Facts, RawCondition, Scope};
 use crate::rules::{Flag, Referral, Rulebook, Tier};
 use serde::{Deserialize, Serialize};
@@ -319,7 +320,7 @@ impl PlanTables {
         if !matches!(massage_type.last(), Some((_, TypeTest::Always, _))) {
             return Err("plan.json: massage_type must end with a row without a condition (the otherwise row)".into());
         }
-        let condition_item = item_of_kind(scope, "complaint.condition", ItemType::Choice, "session_order")?;
+        let condition_item = item_of_kind(scope, known::item::COMPLAINT_CONDITION, ItemType::Choice, "session_order")?;
         let condition_spec = scope.questionnaire.item(condition_item);
         let mut session_order = HashMap::new();
         for row in file.session_order {

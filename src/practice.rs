@@ -41,7 +41,8 @@
 
 use crate::content::Content;
 use crate::domain::{Answers, ItemId, Value};
-use crate::report::{FlagReport, Report};
+use crate::known;
+use crate::report::{FlagReport, MassageVerdict, ReferralVerdict, Report};
 use crate::rules::{Referral, Tier};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -61,8 +62,8 @@ const DECISION_DIFFERS: u32 = 10;
 const HINT: u32 = 3;
 
 /// The sections whose shown items a case must ask by default.
-pub const SCREENING_SECTIONS: [&str; 2] = ["safety", "red_flags"];
-const DECISION_ITEM: &str = "decision.outcome";
+pub const SCREENING_SECTIONS: [&str; 2] = known::section::SCREENING;
+const DECISION_ITEM: &str = known::item::DECISION_OUTCOME;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,16 +99,19 @@ impl ExpectedDecision {
     /// massage is stopped); avoid or modify → proceed with changes; clear → proceed (or proceed
     /// with changes). A plan that defers accepts defer too.
     pub fn from_reference(reference: &Report) -> ExpectedDecision {
-        let (massage, referral) = (reference.verdict.massage.as_str(), reference.verdict.referral.as_str());
-        let (outcome, mut acceptable): (&str, Vec<&str>) = match (massage, referral) {
-            (_, "emergency" | "urgent") => ("refer", vec![]),
-            ("stop", _) => ("defer", vec!["refer"]),
-            (_, "routine") => ("proceed_modified", vec!["refer"]),
-            ("avoid" | "modify", _) => ("proceed_modified", vec![]),
-            _ => ("proceed", vec!["proceed_modified"]),
+        let (outcome, mut acceptable): (&str, Vec<&str>) = match (reference.verdict.massage, reference.verdict.referral)
+        {
+            (_, ReferralVerdict::Emergency | ReferralVerdict::Urgent) => (known::option::REFER, vec![]),
+            (MassageVerdict::Stop, _) => (known::option::DEFER, vec![known::option::REFER]),
+            (_, ReferralVerdict::Routine) => (known::option::PROCEED_MODIFIED, vec![known::option::REFER]),
+            (MassageVerdict::Avoid | MassageVerdict::Modify, _) => (known::option::PROCEED_MODIFIED, vec![]),
+            _ => (known::option::PROCEED, vec![known::option::PROCEED_MODIFIED]),
         };
-        if reference.plan.route == crate::plan::Route::Defer && outcome != "defer" && !acceptable.contains(&"defer") {
-            acceptable.push("defer");
+        if reference.plan.route == crate::plan::Route::Defer
+            && outcome != known::option::DEFER
+            && !acceptable.contains(&known::option::DEFER)
+        {
+            acceptable.push(known::option::DEFER);
         }
         ExpectedDecision {
             outcome: outcome.to_owned(),
@@ -157,7 +161,7 @@ pub struct Case {
 impl Case {
     /// The visit date of the story (the attempt is judged on the same day).
     pub fn visit_date(&self) -> Option<chrono::NaiveDate> {
-        crate::domain::dates::parse_iso_date(self.answers.get("visit.date")?.as_str()?)
+        crate::domain::dates::parse_iso_date(self.answers.get(known::item::VISIT_DATE)?.as_str()?)
     }
 
     pub fn reference_answers(&self, content: &Content) -> Result<Answers, String> {
@@ -218,7 +222,7 @@ impl Case {
 #[derive(PartialEq)]
 struct Outcome {
     flags: Vec<String>,
-    verdict: (String, String),
+    verdict: crate::report::VerdictReport,
     plan: [String; 5],
 }
 
@@ -227,7 +231,7 @@ fn outcome(content: &Content, answers: &Answers) -> Outcome {
     let p = &report.plan;
     Outcome {
         flags: report.flags.iter().map(|f| f.id.clone()).collect(),
-        verdict: (report.verdict.massage.clone(), report.verdict.referral.clone()),
+        verdict: report.verdict,
         plan: [
             code(&p.route),
             code(&p.massage_type),
@@ -248,7 +252,7 @@ pub fn answers_that_matter(content: &Content, reference: &Answers) -> Vec<String
         .map(|(id, _)| id)
         .filter(|id| {
             let item = q.item(*id);
-            item.id != "visit.date" && q.section_of(*id).id != "decision"
+            item.id != known::item::VISIT_DATE && q.section_of(*id).id != known::section::DECISION
         })
         .filter(|id| {
             let mut dropped = reference.clone();
@@ -306,12 +310,13 @@ pub fn title_gives_away(content: &Content, case: &Case, reference: &Report) -> O
     let title = long_words(&case.title);
     let q = &content.questionnaire;
     let mut complaint = String::new();
-    if let (Some(Json::String(code)), Some(item)) =
-        (case.answers.get("complaint.condition"), q.id("complaint.condition").map(|id| q.item(id)))
-    {
+    if let (Some(Json::String(code)), Some(item)) = (
+        case.answers.get(known::item::COMPLAINT_CONDITION),
+        q.id(known::item::COMPLAINT_CONDITION).map(|id| q.item(id)),
+    ) {
         complaint.push_str(&item.option_index(code).map(|i| item.option_label(i).to_owned()).unwrap_or_default());
     }
-    if let Some(Json::Array(regions)) = case.answers.get("complaint.regions") {
+    if let Some(Json::Array(regions)) = case.answers.get(known::item::COMPLAINT_REGIONS) {
         for region in regions.iter().filter_map(Json::as_str) {
             if let Some(id) = content.regions.id(region) {
                 complaint.push(' ');
@@ -621,29 +626,9 @@ fn miss_cost(flag: &FlagReport) -> u32 {
     }
 }
 
-/// The massage tier in words.
-fn tier_words(code: &str) -> &'static str {
-    match code {
-        "stop" => "stop: no massage",
-        "avoid" => "avoid an area",
-        "modify" => "massage with changes",
-        _ => "clear: massage as usual",
-    }
-}
-
-/// The referral in words.
-fn referral_words(code: &str) -> &'static str {
-    match code {
-        "emergency" => "an emergency referral",
-        "urgent" => "an urgent referral",
-        "routine" => "a routine referral",
-        _ => "no referral",
-    }
-}
-
 /// The verdict in words: `stop: no massage; an urgent referral`.
 pub fn verdict_words(report: &Report) -> String {
-    format!("{}; {}", tier_words(&report.verdict.massage), referral_words(&report.verdict.referral))
+    crate::words::verdict_sentence(&report.verdict)
 }
 
 fn code<T: Serialize>(value: &T) -> String {
@@ -722,12 +707,7 @@ fn student_sources(flag: &FlagReport) -> String {
 
 /// The decision option in words (`Proceed with changes`).
 fn decision_words(content: &Content, code: &str) -> String {
-    content
-        .questionnaire
-        .id(DECISION_ITEM)
-        .map(|id| content.questionnaire.item(id))
-        .and_then(|item| item.option_index(code).map(|i| item.option_label(i).to_owned()))
-        .unwrap_or_else(|| plain(code))
+    crate::words::decision_label(content, code)
 }
 
 /// Grade an attempt against the case's reference result (what `screen` gives for the case's
@@ -760,7 +740,7 @@ pub fn grade(content: &Content, case: &Case, attempt: &Answers, hints_used: u32)
             let items: Vec<(String, bool)> = flag
                 .because
                 .iter()
-                .filter(|i| *i != "visit.date")
+                .filter(|i| *i != known::item::VISIT_DATE)
                 .filter_map(|i| q.id(i))
                 .filter(|id| attempt.get(*id) != reference_answers.get(*id))
                 .map(|id| (label_of(content, id), attempt.get(id).is_none()))
@@ -904,7 +884,7 @@ fn compare_plans(
     let differing_items: Vec<ItemId> = q
         .items()
         .map(|(id, _)| id)
-        .filter(|id| q.section_of(*id).id != "decision" && q.item(*id).id != "visit.date")
+        .filter(|id| q.section_of(*id).id != known::section::DECISION && q.item(*id).id != known::item::VISIT_DATE)
         .filter(|id| attempt.get(*id) != reference_answers.get(*id))
         .collect();
     let mut points = Vec::new();
@@ -962,22 +942,22 @@ fn grade_decision(
         attempt.choice(id).map(|c| item.option_code(c).to_owned())
     });
     let matches = chosen.as_deref().is_some_and(|c| expected.accepts(c));
-    let proceeding = matches!(chosen.as_deref(), Some("proceed" | "proceed_modified"));
+    let proceeding = matches!(chosen.as_deref(), Some(known::option::PROCEED | known::option::PROCEED_MODIFIED));
     let stop = given.flags.iter().find(|f| f.massage == Some(Tier::Stop));
     let refer = given.flags.iter().find(|f| matches!(f.referral, Some(Referral::Emergency | Referral::Urgent)));
     let avoid = given.flags.iter().find(|f| f.massage == Some(Tier::Avoid));
     let chosen_words = chosen.as_deref().map(|c| decision_words(content, c));
     let fails_attempt = match chosen.as_deref() {
-        Some(c) => (refer.is_some() && c != "refer") || (stop.is_some() && proceeding),
+        Some(c) => (refer.is_some() && c != known::option::REFER) || (stop.is_some() && proceeding),
         None => false,
     };
     let contradiction = match (chosen.as_deref(), chosen_words.as_deref()) {
         (Some(c), Some(words)) => {
-            if let Some(flag) = refer.filter(|_| c != "refer") {
+            if let Some(flag) = refer.filter(|_| c != known::option::REFER) {
                 Some(format!(
                     "\"{words}\" goes against a flag you found yourself: {} needs {}, so the decision is to refer. Such a decision fails the attempt.",
                     flag.title,
-                    referral_words(flag.referral.map_or("none", Referral::code))
+                    crate::words::referral_sentence(ReferralVerdict::from_referral(flag.referral))
                 ))
             } else if let Some(flag) = stop.filter(|_| proceeding) {
                 Some(format!(
@@ -985,7 +965,7 @@ fn grade_decision(
                     flag.title
                 ))
             } else {
-                avoid.filter(|_| c == "proceed").map(|flag| {
+                avoid.filter(|_| c == known::option::PROCEED).map(|flag| {
                     format!(
                         "\"{words}\" unchanged goes against a flag you found yourself: {} means avoiding an area, so the treatment changes.",
                         flag.title
@@ -1008,11 +988,13 @@ fn grade_decision(
 /// `stop: no massage; an urgent referral`: the tier and referral in words.
 fn badges(flag: &FlagReport) -> String {
     let tier = match flag.massage {
-        Some(tier) => tier_words(tier.code()),
+        Some(tier) => crate::words::massage_sentence(MassageVerdict::from_tier(Some(tier))),
         None => "a note",
     };
     match flag.referral {
-        Some(referral) => format!("{tier}; {}", referral_words(referral.code())),
+        Some(referral) => {
+            format!("{tier}; {}", crate::words::referral_sentence(ReferralVerdict::from_referral(Some(referral))))
+        }
         None => tier.to_owned(),
     }
 }
@@ -1024,7 +1006,7 @@ fn why_it_fires(content: &Content, flag: &FlagReport, lead: &str) -> String {
         out.push_str(&format!(" The rule fires when {}", trigger_words(content, &rule.trigger)));
     }
     let labels: Vec<String> =
-        flag.because.iter().filter(|id| *id != "visit.date").map(|id| item_label(content, id)).collect();
+        flag.because.iter().filter(|id| *id != known::item::VISIT_DATE).map(|id| item_label(content, id)).collect();
     if !labels.is_empty() {
         out.push_str(if out.is_empty() { " " } else { "; " });
         out.push_str(&format!("{lead}: {}", labels.join("; ")));

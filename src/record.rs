@@ -5,6 +5,7 @@
 use crate::content::Content;
 use crate::domain::Answers;
 use crate::gate::{Attestations, Recheck};
+use crate::known;
 use crate::report::Report;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -128,11 +129,11 @@ impl Record {
     }
 
     pub fn patient(&self) -> Option<&str> {
-        self.answers.get("patient.name").and_then(Json::as_str)
+        self.answers.get(known::item::PATIENT_NAME).and_then(Json::as_str)
     }
 
     pub fn visit_date(&self) -> Option<&str> {
-        self.answers.get("visit.date").and_then(Json::as_str)
+        self.answers.get(known::item::VISIT_DATE).and_then(Json::as_str)
     }
 
     /// The visit date as a date (records always store it explicitly).
@@ -325,7 +326,7 @@ impl Draft {
     }
 
     pub fn patient(&self) -> Option<&str> {
-        self.answers.get("patient.name").and_then(Json::as_str)
+        self.answers.get(known::item::PATIENT_NAME).and_then(Json::as_str)
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, RecordProblem> {

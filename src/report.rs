@@ -19,12 +19,125 @@ pub struct Report {
     pub visit_date: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The verdict: serialised as CONTRACT.md gives it, `{"massage": "stop", "referral": "none"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerdictReport {
-    /// `stop`, `avoid`, `modify` or `clear`.
-    pub massage: String,
-    /// `emergency`, `urgent`, `routine` or `none`.
-    pub referral: String,
+    pub massage: MassageVerdict,
+    pub referral: ReferralVerdict,
+}
+
+/// The massage verdict: the most restrictive tier of the flags, or clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MassageVerdict {
+    Stop,
+    Avoid,
+    Modify,
+    Clear,
+}
+
+/// The referral verdict: the most urgent referral of the flags, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralVerdict {
+    Emergency,
+    Urgent,
+    Routine,
+    /// `none`.
+    #[serde(rename = "none")]
+    NotNeeded,
+}
+
+impl MassageVerdict {
+    pub fn from_tier(tier: Option<Tier>) -> MassageVerdict {
+        match tier {
+            Some(Tier::Stop) => MassageVerdict::Stop,
+            Some(Tier::Avoid) => MassageVerdict::Avoid,
+            Some(Tier::Modify) => MassageVerdict::Modify,
+            None => MassageVerdict::Clear,
+        }
+    }
+
+    pub fn tier(self) -> Option<Tier> {
+        match self {
+            MassageVerdict::Stop => Some(Tier::Stop),
+            MassageVerdict::Avoid => Some(Tier::Avoid),
+            MassageVerdict::Modify => Some(Tier::Modify),
+            MassageVerdict::Clear => None,
+        }
+    }
+
+    /// The code in the JSON: `stop`, `avoid`, `modify`, `clear`.
+    pub fn code(self) -> &'static str {
+        self.tier().map_or("clear", Tier::code)
+    }
+
+    /// A code as written in a file; none for a code that is not a verdict.
+    pub fn from_code(code: &str) -> Option<MassageVerdict> {
+        [MassageVerdict::Stop, MassageVerdict::Avoid, MassageVerdict::Modify, MassageVerdict::Clear]
+            .into_iter()
+            .find(|v| v.code() == code)
+    }
+}
+
+impl ReferralVerdict {
+    pub fn from_referral(referral: Option<Referral>) -> ReferralVerdict {
+        match referral {
+            Some(Referral::Emergency) => ReferralVerdict::Emergency,
+            Some(Referral::Urgent) => ReferralVerdict::Urgent,
+            Some(Referral::Routine) => ReferralVerdict::Routine,
+            None => ReferralVerdict::NotNeeded,
+        }
+    }
+
+    pub fn referral(self) -> Option<Referral> {
+        match self {
+            ReferralVerdict::Emergency => Some(Referral::Emergency),
+            ReferralVerdict::Urgent => Some(Referral::Urgent),
+            ReferralVerdict::Routine => Some(Referral::Routine),
+            ReferralVerdict::NotNeeded => None,
+        }
+    }
+
+    /// The code in the JSON: `emergency`, `urgent`, `routine`, `none`.
+    pub fn code(self) -> &'static str {
+        self.referral().map_or("none", Referral::code)
+    }
+
+    /// A code as written in a file; none for a code that is not a referral verdict.
+    pub fn from_code(code: &str) -> Option<ReferralVerdict> {
+        [ReferralVerdict::Emergency, ReferralVerdict::Urgent, ReferralVerdict::Routine, ReferralVerdict::NotNeeded]
+            .into_iter()
+            .find(|v| v.code() == code)
+    }
+}
+
+impl std::fmt::Display for MassageVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::fmt::Display for ReferralVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// For tests and hand-built fixtures that write a verdict as its code (`"clear".into()`). A code
+/// that is not a verdict reads as the most cautious one, `stop`: a mistyped fixture never clears
+/// a patient. Files are read with serde, which refuses such a code.
+impl From<&str> for MassageVerdict {
+    fn from(code: &str) -> MassageVerdict {
+        MassageVerdict::from_code(code).unwrap_or(MassageVerdict::Stop)
+    }
+}
+
+/// As for [`MassageVerdict`]: a code that is not a referral verdict reads as `emergency`.
+impl From<&str> for ReferralVerdict {
+    fn from(code: &str) -> ReferralVerdict {
+        ReferralVerdict::from_code(code).unwrap_or(ReferralVerdict::Emergency)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,8 +177,8 @@ impl Report {
             .collect();
         Report {
             verdict: VerdictReport {
-                massage: assessment.verdict.massage_code().to_owned(),
-                referral: assessment.verdict.referral_code().to_owned(),
+                massage: MassageVerdict::from_tier(assessment.verdict.massage),
+                referral: ReferralVerdict::from_referral(assessment.verdict.referral),
             },
             flags,
             avoid_regions: content.regions.sorted_codes(&assessment.avoid_regions),
@@ -77,39 +190,20 @@ impl Report {
     }
 }
 
-/// The symbol and word a flag is shown with: never colour alone.
-pub fn tier_badge(tier: Option<Tier>) -> &'static str {
-    match tier {
-        Some(Tier::Stop) => "■ STOP",
-        Some(Tier::Avoid) => "▲ AVOID",
-        Some(Tier::Modify) => "● MODIFY",
-        None => "○ NOTE",
-    }
+// The badges moved to `words`; kept here for the code that imports them from the report.
+pub use crate::words::{referral_badge, tier_badge};
+
+/// "AVOID: massage allowed, but not on the areas to avoid".
+fn massage_verdict_words(massage: MassageVerdict) -> String {
+    format!("{}: {}", massage.code().to_uppercase(), crate::words::massage_verdict(massage).1)
 }
 
-pub fn referral_badge(referral: Option<Referral>) -> Option<&'static str> {
-    match referral? {
-        Referral::Emergency => Some("REFER: EMERGENCY (same day, now)"),
-        Referral::Urgent => Some("REFER: URGENT (within 24 h)"),
-        Referral::Routine => Some("REFER: routine (clearance before massage)"),
-    }
-}
-
-fn massage_verdict_words(code: &str) -> &'static str {
-    match code {
-        "stop" => "STOP: no massage or hands-on treatment this visit",
-        "avoid" => "AVOID: massage allowed, but not on the areas listed",
-        "modify" => "MODIFY: massage allowed with changed pressure, site, position or duration",
-        _ => "CLEAR: no contraindication found",
-    }
-}
-
-fn referral_verdict_words(code: &str) -> &'static str {
-    match code {
-        "emergency" => "EMERGENCY referral: same-day emergency care, now",
-        "urgent" => "URGENT referral: medical assessment within 24 hours, before treatment",
-        "routine" => "Routine referral: medical review or written clearance before (further) massage",
-        _ => "No referral needed",
+/// "EMERGENCY referral: same-day emergency care, now", or "No referral needed".
+fn referral_verdict_words(referral: ReferralVerdict) -> String {
+    let (head, meaning) = crate::words::referral_verdict(referral);
+    match referral {
+        ReferralVerdict::NotNeeded => "No referral needed".to_owned(),
+        _ => format!("{head} referral: {meaning}"),
     }
 }
 
@@ -133,8 +227,8 @@ fn words(code: &str) -> String {
 /// the source, the areas to avoid, then the plan and scores.
 pub fn render_text(content: &Content, report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "VERDICT  {}", massage_verdict_words(&report.verdict.massage));
-    let _ = writeln!(out, "         {}", referral_verdict_words(&report.verdict.referral));
+    let _ = writeln!(out, "VERDICT  {}", massage_verdict_words(report.verdict.massage));
+    let _ = writeln!(out, "         {}", referral_verdict_words(report.verdict.referral));
     let _ = writeln!(out, "Visit {} · rulebook {}", report.visit_date, report.rulebook_version);
     let _ = writeln!(out);
     if report.flags.is_empty() {
@@ -148,7 +242,7 @@ pub fn render_text(content: &Content, report: &Report) -> String {
             head = format!("{head}  [{referral}]");
         }
         let _ = writeln!(out, "{head}");
-        let _ = writeln!(out, "    id:      {} ({})", flag.id, words(flag.kind.code()));
+        let _ = writeln!(out, "    id:      {} ({})", flag.id, crate::words::kind_words(flag.kind));
         if !flag.regions.is_empty() {
             let _ = writeln!(out, "    where:   {}", region_labels(content, &flag.regions));
         }
@@ -204,4 +298,32 @@ pub fn render_text(content: &Content, report: &Report) -> String {
         s.yellow_flag_words()
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_verdict_serialises_to_the_codes_of_the_contract() {
+        let all = [
+            (MassageVerdict::Stop, ReferralVerdict::Emergency, r#"{"massage":"stop","referral":"emergency"}"#),
+            (MassageVerdict::Avoid, ReferralVerdict::Urgent, r#"{"massage":"avoid","referral":"urgent"}"#),
+            (MassageVerdict::Modify, ReferralVerdict::Routine, r#"{"massage":"modify","referral":"routine"}"#),
+            (MassageVerdict::Clear, ReferralVerdict::NotNeeded, r#"{"massage":"clear","referral":"none"}"#),
+        ];
+        for (massage, referral, json) in all {
+            let verdict = VerdictReport { massage, referral };
+            assert_eq!(serde_json::to_string(&verdict).ok().as_deref(), Some(json));
+            assert_eq!(serde_json::from_str::<VerdictReport>(json).ok(), Some(verdict.clone()));
+            assert_eq!(MassageVerdict::from_code(massage.code()), Some(massage));
+            assert_eq!(ReferralVerdict::from_code(referral.code()), Some(referral));
+            assert_eq!(MassageVerdict::from_tier(massage.tier()), massage);
+            assert_eq!(ReferralVerdict::from_referral(referral.referral()), referral);
+        }
+        assert!(serde_json::from_str::<VerdictReport>(r#"{"massage":"fine","referral":"none"}"#).is_err());
+        // A mistyped code in a hand-built fixture never clears anyone.
+        assert_eq!(MassageVerdict::from("fine"), MassageVerdict::Stop);
+        assert_eq!(ReferralVerdict::from("soon"), ReferralVerdict::Emergency);
+    }
 }

@@ -33,6 +33,15 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// What `show` prints first, after the note's title and its underline: the verdict lines.
+fn opening(show: &str) -> Vec<&str> {
+    let mut lines = show.lines();
+    let title = lines.next().unwrap_or_default();
+    assert!(title.starts_with("Physiotherapy and massage intake"), "the note's title first: {show}");
+    assert!(lines.next().unwrap_or_default().starts_with("===="), "a plain-text underline: {show}");
+    lines.filter(|l| !l.trim().is_empty()).take(4).collect()
+}
+
 /// Cauda equina signs: an emergency referral and STOP.
 fn emergency_answers() -> Value {
     json!({"patient.name": "CANARY Patient", "visit.date": "2026-11-22", "visit.consent": true,
@@ -76,7 +85,7 @@ fn import_completed_names_every_missing_thing_by_id_and_label_never_a_value() {
         "(item redflag.weight_loss)",
         "EMERGENCY referral not acknowledged",
         "(flag cauda_equina)",
-        "decision \"proceed\" goes against the verdict (STOP + refer emergency): an override needs who and why",
+        "decision \"Proceed\" goes against the verdict (STOP + refer emergency): an override needs who and why",
         "--status in_progress",
     ] {
         assert!(message.contains(part), "{part}: {message}");
@@ -107,18 +116,24 @@ fn acknowledgements_not_asked_marks_and_the_override_are_in_json_show_markdown_a
     assert_eq!(override_["verdict_referral"], json!("emergency"));
 
     let show = out(&run(dir.path(), &["show", &id], ""));
-    let first: Vec<&str> = show.lines().take(4).collect();
-    assert!(first[0].starts_with("VERDICT: STOP · REFER EMERGENCY"), "{show}");
+    let first = opening(&show);
+    assert!(first[0].starts_with("- VERDICT: STOP · REFER EMERGENCY"), "{show}");
     assert!(first.iter().any(|l| l.contains("acknowledged by Sam Physio at 2026-11-22 09:30 UTC")), "{show}");
     assert!(
         first.iter().any(|l| l.contains("OVERRIDE by Sam Physio") && l.contains("patient refused transfer")),
         "{show}"
     );
-    assert!(show.contains("NOT ASKED ("), "{show}");
+    assert!(show.contains("- Not asked ("), "{show}");
+    let content = physio_intake::content::Content::embedded().unwrap();
+    let label = |id: &str| content.questionnaire.item(content.questionnaire.id(id).unwrap()).label.clone();
     assert!(
-        show.contains("not asked (patient declined)") && show.contains("not asked (other: ran out of time)"),
+        show.contains(&format!("{} (patient declined)", label("screen.fever")))
+            && show.contains(&format!("{} (other: ran out of time)", label("screen.lotion_allergy"))),
         "{show}"
     );
+    // The terminal gets the note without Markdown syntax: the same as `export --format text`.
+    assert!(!show.contains("**") && !show.contains("\n## ") && !show.contains('`'), "{show}");
+    assert_eq!(show, out(&run(dir.path(), &["export", &id, "--format", "text"], "")));
 
     let markdown = out(&run(dir.path(), &["export", &id, "--format", "markdown"], ""));
     let head: String = markdown.lines().take(8).collect::<Vec<_>>().join("\n");
@@ -131,6 +146,9 @@ fn acknowledgements_not_asked_marks_and_the_override_are_in_json_show_markdown_a
     assert!(markdown.contains(&format!("{fever} (patient declined)")), "{markdown}");
     assert!(markdown.contains("(other: ran out of time)"), "{markdown}");
     assert!(markdown.contains("**Override:**"), "{markdown}");
+    // People read the decision as the form labels it; the JSON and FHIR keep the code.
+    assert!(markdown.contains("decision \"Proceed\" against verdict STOP + refer emergency"), "{markdown}");
+    assert!(show.contains("decision \"Proceed\" against verdict STOP + refer emergency"), "{show}");
 
     let fhir = out(&run(dir.path(), &["export", &id, "--format", "fhir"], ""));
     for part in [
@@ -152,9 +170,9 @@ fn half_a_screen_unanswered_is_listed_as_not_asked_with_no_score_built_on_it() {
         "screen.fever": false, "screen.open_wound": false, "yellow.low_mood": false}});
     let id = imported_id(&import(dir.path(), &input, "in_progress"));
     let show = out(&run(dir.path(), &["show", &id], ""));
-    assert!(show.contains("NOT ASKED ("), "{show}");
+    assert!(show.contains("- Not asked ("), "{show}");
     assert!(show.contains("yellow flags not assessed (6 not asked, 0 ticked)"), "{show}");
-    assert!(show.contains("PSFS mean not assessed"), "{show}");
+    assert!(show.contains("PSFS not assessed"), "{show}");
     let markdown = out(&run(dir.path(), &["export", &id, "--format", "markdown"], ""));
     assert!(markdown.contains("**Not asked ("), "{markdown}");
     assert!(markdown.contains("yellow flags not assessed (6 not asked, 0 ticked)"), "{markdown}");
@@ -216,7 +234,7 @@ fn a_record_from_an_older_rulebook_opens_lists_exports_and_shows_what_today_says
     assert_eq!(listing["records"][0]["integrity"], Value::Null, "an older rulebook is not an integrity problem");
     assert_eq!(listing["records"][0]["verdict"], json!({"massage": "clear", "referral": "none"}));
     let show = out(&run(dir.path(), &["show", &id], ""));
-    assert!(show.starts_with("VERDICT: CLEAR"), "the stored result comes first: {show}");
+    assert!(opening(&show)[0].starts_with("- VERDICT: CLEAR"), "the stored result comes first: {show}");
     assert!(show.contains("made with rulebook 2026.11.0-old, result as stored; "), "{show}");
     assert!(show.contains("today's rulebook adds: "), "{show}");
     for format in ["markdown", "fhir", "json"] {
@@ -263,4 +281,29 @@ fn records_saved_with_rulebook_2026_11_0_still_open_list_export_and_show_the_dif
         }
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name}: never rewritten by reading");
     }
+}
+
+/// `show` of a follow-up prints the note with the change since the visit it follows: it reads
+/// that record too.
+#[test]
+fn show_of_a_follow_up_gives_the_change_since_the_visit_it_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_answers = json!({"answers": {"patient.name": "Follow Up", "visit.date": "2026-11-02",
+        "visit.consent": true, "pain.now": 6, "complaint.condition": "low_back_pain"}});
+    let first = imported_id(&import(dir.path(), &first_answers, "in_progress"));
+    let mut second_answers = first_answers.clone();
+    second_answers["answers"]["visit.date"] = json!("2026-11-16");
+    second_answers["answers"]["visit.type"] = json!("follow_up");
+    second_answers["answers"]["pain.now"] = json!(2);
+    let second = imported_id(&import(dir.path(), &second_answers, "in_progress"));
+    let path = dir.path().join("records").join(format!("{second}.json"));
+    rewrite(&path, |body| {
+        body.insert("follow_up_of".into(), json!(first));
+    });
+    let o = run(dir.path(), &["show", &second], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let show = out(&o);
+    assert!(show.contains("Change since 2026-11-02\n-------"), "{show}");
+    assert!(show.contains(&format!("Follows: the visit of 2026-11-02 (record {first})")), "{show}");
+    assert_eq!(show, out(&run(dir.path(), &["export", &second, "--format", "text"], "")));
 }

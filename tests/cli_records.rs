@@ -104,18 +104,22 @@ fn show_reads_as_a_clinical_summary() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let text = out(&o);
     for part in [
-        "Patient:   Rosa Lind",
-        "VERDICT  AVOID",
+        "intake: Rosa Lind\n",
+        "- VERDICT: AVOID",
+        "The tool's verdict: massage: ▲ AVOID",
         "Open wound",
         "Left wrist and hand",
-        "sources:",
-        "CARE PLAN",
+        "Sources:",
+        "RECOMMENDED PLAN (THE TOOL'S)",
         "CLINICIAN'S DECISION",
         "Proceed",
         "Avoid left hand",
     ] {
         assert!(text.contains(part), "{part}: {text}");
     }
+    // The chart note as plain text, the same as `export --format text`.
+    assert!(!text.contains("**") && !text.contains("\n## "), "{text}");
+    assert_eq!(text, out(&run(dir.path(), &["export", &id, "--format", "text"], "")));
 }
 
 #[test]
@@ -170,4 +174,63 @@ fn screen_touches_no_data_directory() {
         .unwrap();
     let _ = o;
     assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0, "nothing written under HOME");
+}
+
+/// The app shows the first characters of a record id (`words::short_id`): show and export take
+/// it, or any unique prefix of six or more, in either case.
+#[test]
+fn show_and_export_take_the_short_id_the_app_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = import(dir.path(), &complete());
+    let short = physio_intake::words::short_id(&id);
+    assert_eq!(short.len(), 8);
+    let full = out(&run(dir.path(), &["show", &id], ""));
+    for prefix in [short.to_owned(), short.to_lowercase(), id[..6].to_owned()] {
+        let o = run(dir.path(), &["show", &prefix], "");
+        assert_eq!(o.status.code(), Some(0), "{prefix}: {}", err(&o));
+        assert_eq!(out(&o), full, "{prefix}");
+    }
+    for format in ["markdown", "text", "fhir", "fhir-response", "json"] {
+        let by_prefix = run(dir.path(), &["export", short, "--format", format], "");
+        assert_eq!(by_prefix.status.code(), Some(0), "{format}: {}", err(&by_prefix));
+        assert_eq!(out(&by_prefix), out(&run(dir.path(), &["export", &id, "--format", format], "")), "{format}");
+    }
+}
+
+/// A prefix two records share is bad input naming how many match (and their ids, which are
+/// opaque), never a patient; too short, unknown or not an id at all says so in plain words.
+#[test]
+fn an_ambiguous_short_or_unknown_prefix_is_bad_input_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = import(dir.path(), &complete());
+    // A second record file sharing the first 20 characters (only its name is read to resolve).
+    // Its tail differs from the record's at character 21, so 21 characters tell them apart.
+    let tail = if id.as_bytes()[20] == b'Z' { "YYYYYY" } else { "ZZZZZZ" };
+    let twin = format!("{}{tail}", &id[..20]);
+    let records = dir.path().join("records");
+    std::fs::copy(records.join(format!("{id}.json")), records.join(format!("{twin}.json"))).unwrap();
+    for command in [vec!["show", &id[..8]], vec!["export", &id[..12], "--format", "json"]] {
+        let o = run(dir.path(), &command, "");
+        assert_eq!(o.status.code(), Some(2), "{command:?}: {}", err(&o));
+        let message = err(&o);
+        assert!(message.contains("2 records have an id starting with those characters"), "{message}");
+        assert!(message.contains(&id) && message.contains(&twin), "the matching ids: {message}");
+        assert!(!message.contains("Rosa") && out(&o).is_empty(), "{message}");
+    }
+    // One more character than they share tells them apart.
+    let o = run(dir.path(), &["export", &id[..21], "--format", "json"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let record: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(record["id"], json!(id));
+
+    for (given, words) in [
+        (&id[..5], "give at least 6 characters"),
+        ("ZZZZZZZZ", "no record has an id starting with those characters"),
+        ("Rosa Lind", "no record has that id"),
+    ] {
+        let o = run(dir.path(), &["show", given], "");
+        assert_eq!(o.status.code(), Some(2), "{given}: {}", err(&o));
+        assert!(err(&o).contains(words), "{given}: {}", err(&o));
+        assert!(!err(&o).contains("Rosa"), "what was typed is never repeated: {}", err(&o));
+    }
 }

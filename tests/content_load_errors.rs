@@ -193,3 +193,79 @@ fn a_broken_questionnaire_show_when_is_a_load_error() {
     let error = Content::load(&sources).err().expect("must not load");
     assert!(error.to_string().contains("show_when") && error.to_string().contains("no.such.item"), "{error}");
 }
+
+/// The questionnaire with one change made by `change`, loaded: its problems.
+fn questionnaire_problems(change: impl FnOnce(&mut Value)) -> String {
+    let mut questionnaire: Value = serde_json::from_str(Sources::embedded().questionnaire).unwrap();
+    change(&mut questionnaire);
+    let text = questionnaire.to_string();
+    let mut sources = Sources::embedded();
+    sources.questionnaire = &text;
+    match Content::load(&sources) {
+        Ok(_) => panic!("the changed questionnaire loaded"),
+        Err(error) => error.problems.join("\n"),
+    }
+}
+
+/// The item with this id, wherever it sits.
+fn item_mut<'a>(questionnaire: &'a mut Value, id: &str) -> &'a mut Value {
+    questionnaire["sections"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|s| s["items"].as_array_mut().unwrap().iter_mut())
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+/// An item the program names (src/known.rs), renamed in the questionnaire, fails the load and is
+/// named: the clinician's decision is never silently no longer read.
+#[test]
+fn renaming_an_item_the_program_names_is_a_load_error_naming_it() {
+    let message = questionnaire_problems(|q| item_mut(q, "decision.outcome")["id"] = json!("decision.result"));
+    assert!(
+        message.contains("questionnaire.json")
+            && message.contains("the item decision.outcome is missing")
+            && message.contains("src/known.rs"),
+        "{message}"
+    );
+}
+
+#[test]
+fn retyping_a_known_item_renaming_its_option_or_a_known_section_is_a_load_error() {
+    let message = questionnaire_problems(|q| item_mut(q, "visit.clinician")["type"] = json!("bool"));
+    assert!(message.contains("the item visit.clinician has type Bool; the program reads it as Text"), "{message}");
+    let message = questionnaire_problems(|q| {
+        let options = item_mut(q, "decision.outcome")["options"].as_array_mut().unwrap();
+        let refer = options.iter_mut().find(|o| o["code"] == "refer").unwrap();
+        refer["code"] = json!("referral");
+    });
+    assert!(message.contains("the item decision.outcome has no option refer"), "{message}");
+    let message = questionnaire_problems(|q| {
+        let section = q["sections"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == "red_flags").unwrap();
+        section["id"] = json!("redflags");
+    });
+    assert!(message.contains("the section red_flags is missing"), "{message}");
+}
+
+/// What a follow-up asks again is data (assets/follow_up.json), checked like the rest.
+#[test]
+fn the_follow_up_policy_names_only_sections_and_items_that_exist() {
+    let mut policy: Value = serde_json::from_str(Sources::embedded().follow_up).unwrap();
+    policy["ask_again"]["sections"].as_array_mut().unwrap().push(json!("safety_screen"));
+    policy["ask_again"]["items"].as_array_mut().unwrap().push(json!("pain.today"));
+    let text = policy.to_string();
+    let mut sources = Sources::embedded();
+    sources.follow_up = &text;
+    let message = Content::load(&sources).err().expect("must not load").problems.join("\n");
+    assert!(
+        message.contains("follow_up.json: ask_again: unknown section safety_screen")
+            && message.contains("follow_up.json: ask_again: unknown item pain.today"),
+        "{message}"
+    );
+    let content = Content::embedded().unwrap();
+    let q = &content.questionnaire;
+    let asks = |id: &str| content.follow_up.asks_again(q, q.id(id).unwrap());
+    assert!(asks("screen.fever") && asks("redflag.weight_loss") && asks("pain.now") && asks("visit.consent"));
+    assert!(!asks("complaint.condition") && !asks("psfs.1.activity") && !asks("patient.name"));
+}

@@ -47,6 +47,12 @@ fn records() -> Vec<(String, Record)> {
             out.push((format!("fixture {}", path.display()), *record));
         }
     }
+    // An amendment whose author was not recorded: its Provenance says who is unknown.
+    if let Some((_, amended)) = out.iter().find(|(_, r)| !r.amendments.is_empty()) {
+        let mut anonymous = amended.clone();
+        anonymous.amendments.iter_mut().for_each(|a| a.by = String::new());
+        out.push(("the amended fixture, amended by no one recorded".into(), anonymous));
+    }
     assert!(out.len() > 20, "cases and fixtures to check");
     out
 }
@@ -279,5 +285,40 @@ fn an_amendment_is_a_provenance_with_who_when_and_why() {
     assert_eq!(provenance["reason"][0]["text"], amendment.reason.as_str());
     assert!(
         provenance["recorded"].as_str().is_some_and(|t| t.starts_with(&amendment.at.format("%Y-%m-%d").to_string()))
+    );
+}
+
+/// No clinician recorded (the practice cases): no author, performer or participant anywhere and
+/// no Practitioner made up; with a clinician, every one of them names the same Practitioner.
+#[test]
+fn an_unrecorded_clinician_is_left_out_never_made_up() {
+    for (what, record) in records() {
+        let bundle = fhir_bundle::transaction_bundle(content(), &record);
+        let practitioners = resources(&bundle, "Practitioner");
+        let text = bundle.to_string();
+        if record.answers.get("visit.clinician").is_some() {
+            assert_eq!(practitioners.len(), 1, "{what}");
+            assert!(practitioners[0]["name"][0]["text"].as_str().is_some_and(|n| !n.trim().is_empty()), "{what}");
+        } else {
+            assert!(practitioners.is_empty(), "{what}: {practitioners:?}");
+            for key in ["\"author\"", "\"performer\"", "\"participant\"", "not recorded"] {
+                assert!(!text.contains(key), "{what}: {key}");
+            }
+        }
+    }
+}
+
+/// Provenance.agent.who is required: an amendment with no name says so with data-absent-reason.
+#[test]
+fn an_amendment_by_no_one_recorded_has_an_unknown_agent() {
+    let (what, record) =
+        records().into_iter().find(|(_, r)| r.amendments.iter().any(|a| a.by.is_empty())).expect("the anonymous one");
+    let bundle = fhir_bundle::transaction_bundle(content(), &record);
+    let who = &resources(&bundle, "Provenance")[0]["agent"][0]["who"];
+    assert_eq!(
+        who,
+        &serde_json::json!({"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+            "valueCode": "unknown"}]}),
+        "{what}"
     );
 }

@@ -80,7 +80,10 @@ pub fn questionnaire(content: &Content) -> Json {
 }
 
 /// One record as an R4 `QuestionnaireResponse`: its answers only (the evaluated flags and plan
-/// are ours, not answers, and are exported as Markdown or JSON).
+/// are ours, not answers, and are exported as Markdown or JSON). Bare: no subject and no
+/// author, with or without a recorded clinician (the clinician's name is the `visit.clinician`
+/// answer); the transaction Bundle adds them as references, and leaves an unrecorded clinician
+/// out rather than make up a Practitioner (see `fhir_bundle`).
 pub fn questionnaire_response(content: &Content, record: &Record) -> Json {
     let answers = answers_of(content, record);
     let questionnaire = &content.questionnaire;

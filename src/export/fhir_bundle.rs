@@ -19,6 +19,7 @@ use super::fhir::{self, REGION_SYSTEM};
 use super::{answers_of, visible};
 use crate::content::Content;
 use crate::domain::{ItemType, Value};
+use crate::known;
 use crate::record::{Record, Status};
 use crate::report::FlagReport;
 use serde_json::{Value as Json, json};
@@ -41,6 +42,7 @@ const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observ
 const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
 const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 const DATA_OPERATION: &str = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 /// The record as a transaction Bundle.
 pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
@@ -54,10 +56,17 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
         }
     };
     let visit_date = record.visit_date().map(str::to_owned).unwrap_or_else(|| record.result.visit_date.clone());
-    let clinician = text("visit.clinician");
+    let clinician = text(known::item::VISIT_CLINICIAN);
 
     let mut entries = Vec::new();
     entries.push(entry(&ids.patient, "Patient", patient(content, record, &answers)));
+    // A clinician not recorded is no author at all: QuestionnaireResponse.author (like Flag.author,
+    // Observation.performer and Encounter.participant) is optional (0..1 / 0..*), and FHIR's rule
+    // for an optional element with no data is to omit it (the data-absent-reason extension is for
+    // required elements; see the IPS and HL7 Europe "Handling missing data" pages). A Practitioner
+    // with no name, or one named "not recorded", would be a person we made up that a receiving
+    // server would store and match. The absence stays visible: the response has no
+    // `visit.clinician` answer, and the note says "clinician not recorded".
     if let Some(name) = &clinician {
         entries.push(entry(
             &ids.practitioner,
@@ -105,7 +114,13 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
         entries.push(entry(&ids.numbered("observation", index), "Observation", observation));
     }
     for (index, amendment) in record.amendments.iter().enumerate() {
-        let who = if amendment.by.trim().is_empty() { "not recorded".to_owned() } else { amendment.by.clone() };
+        // Provenance.agent.who is required (1..1): with no name, the data-absent-reason extension
+        // says it is unknown rather than a display that reads like a person.
+        let who = if amendment.by.trim().is_empty() {
+            json!({ "extension": [{ "url": DATA_ABSENT_REASON, "valueCode": "unknown" }] })
+        } else {
+            json!({ "display": amendment.by })
+        };
         entries.push(entry(
             &ids.numbered("provenance", index),
             "Provenance",
@@ -115,7 +130,7 @@ pub fn transaction_bundle(content: &Content, record: &Record) -> Json {
                 "recorded": amendment.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "activity": { "coding": [{ "system": DATA_OPERATION, "code": "UPDATE", "display": "revise" }] },
                 "reason": [{ "text": amendment.reason }],
-                "agent": [{ "who": { "display": who } }],
+                "agent": [{ "who": who }],
             }),
         ));
     }
@@ -133,10 +148,12 @@ fn patient(content: &Content, record: &Record, answers: &crate::domain::Answers)
         patient["name"] = json!([{ "text": name }]);
     }
     let get = |item: &str| content.questionnaire.id(item).and_then(|id| visible(content, answers, id));
-    if let Some(Value::Date(dob)) = get("patient.dob") {
+    if let Some(Value::Date(dob)) = get(known::item::PATIENT_DOB) {
         patient["birthDate"] = json!(dob.format("%Y-%m-%d").to_string());
     }
-    if let (Some(Value::Choice(index)), Some(item)) = (get("patient.sex"), content.questionnaire.id("patient.sex")) {
+    if let (Some(Value::Choice(index)), Some(item)) =
+        (get(known::item::PATIENT_SEX), content.questionnaire.id(known::item::PATIENT_SEX))
+    {
         patient["gender"] = json!(administrative_gender(content.questionnaire.item(item).option_code(*index)));
     }
     patient
@@ -164,10 +181,10 @@ fn encounter(content: &Content, record: &Record, ids: &Ids, visit_date: &str, au
         "subject": { "reference": ids.patient },
         "period": { "start": visit_date },
     });
-    if let Some(kind) = record.answers.get("visit.type").and_then(Json::as_str) {
+    if let Some(kind) = record.answers.get(known::item::VISIT_TYPE).and_then(Json::as_str) {
         let label = content
             .questionnaire
-            .id("visit.type")
+            .id(known::item::VISIT_TYPE)
             .map(|id| content.questionnaire.item(id))
             .and_then(|item| item.option_index(kind).map(|i| item.option_label(i).to_owned()))
             .unwrap_or_else(|| kind.to_owned());
@@ -244,8 +261,10 @@ fn care_plan(content: &Content, record: &Record, ids: &Ids, visit_date: &str) ->
     }
     let mut notes: Vec<Json> =
         plan.aftercare.iter().map(|line| json!({ "text": format!("Aftercare: {line}") })).collect();
-    if let Some(outcome) = record.answers.get("decision.outcome").and_then(Json::as_str) {
-        notes.push(json!({ "text": format!("Clinician's decision: {}", outcome.replace('_', " ")) }));
+    if let Some(outcome) = record.answers.get(known::item::DECISION_OUTCOME).and_then(Json::as_str) {
+        notes.push(
+            json!({ "text": format!("Clinician's decision: {}", crate::words::decision_label(content, outcome)) }),
+        );
     }
     let status = if record.status.is_final() { "active" } else { "draft" };
     let mut resource = json!({
@@ -286,7 +305,7 @@ fn observations(content: &Content, record: &Record, answers: &crate::domain::Ans
         }
     };
     let mut out = Vec::new();
-    if let Some(score) = int("pain.now") {
+    if let Some(score) = int(known::item::PAIN_NOW) {
         out.push(json!({
             "resourceType": "Observation",
             "category": [category("survey", "Survey")],
@@ -296,8 +315,8 @@ fn observations(content: &Content, record: &Record, answers: &crate::domain::Ans
             "valueInteger": score,
         }));
     }
-    let systolic = int("vitals.bp_systolic");
-    let diastolic = int("vitals.bp_diastolic");
+    let systolic = int(known::item::BP_SYSTOLIC);
+    let diastolic = int(known::item::BP_DIASTOLIC);
     if systolic.is_some() || diastolic.is_some() {
         let component = |code: &str, display: &str, value: i64| {
             json!({
@@ -316,8 +335,9 @@ fn observations(content: &Content, record: &Record, answers: &crate::domain::Ans
             "component": components,
         }));
     }
-    for n in 1..=5 {
-        let (Some(score), Some(activity)) = (int(&format!("psfs.{n}.score")), psfs_activity(record, n)) else {
+    for (activity_id, score_id) in known::item::PSFS {
+        let activity = record.answers.get(activity_id).and_then(Json::as_str).map(str::to_owned);
+        let (Some(score), Some(activity)) = (int(score_id), activity) else {
             continue;
         };
         out.push(json!({
@@ -330,10 +350,6 @@ fn observations(content: &Content, record: &Record, answers: &crate::domain::Ans
         }));
     }
     out
-}
-
-fn psfs_activity(record: &Record, n: usize) -> Option<String> {
-    record.answers.get(&format!("psfs.{n}.activity")).and_then(Json::as_str).map(str::to_owned)
 }
 
 fn category(code: &str, display: &str) -> Json {

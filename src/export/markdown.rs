@@ -13,27 +13,34 @@
 use super::{answers_of, visible};
 use crate::content::Content;
 use crate::domain::{Answers, Item, ItemId, Section, Value};
-use crate::record::{Record, Status};
-use crate::report::{FlagReport, referral_badge, tier_badge};
-use crate::rules::Tier;
+use crate::known;
+use crate::record::Record;
+use crate::report::{FlagReport, MassageVerdict, ReferralVerdict};
+use crate::words::{referral_badge, status_words, tier_badge};
 
 /// Sections with a place of their own; every other section is part of Subjective.
-const PATIENT_SECTION: &str = "patient";
-const EXAM_SECTION: &str = "examination";
-const DECISION_SECTION: &str = "decision";
+const PATIENT_SECTION: &str = known::section::PATIENT;
+const EXAM_SECTION: &str = known::section::EXAMINATION;
+const DECISION_SECTION: &str = known::section::DECISION;
 /// Ticked yellow flags read best as one line with the level of concern.
-const YELLOW_SECTION: &str = "yellow_flags";
+const YELLOW_SECTION: &str = known::section::YELLOW_FLAGS;
 /// The clinician's impression, asked in the decision section, opens the Assessment.
-const IMPRESSION: &str = "decision.impression";
+const IMPRESSION: &str = known::item::DECISION_IMPRESSION;
 /// Asked during the safety screen, but an examination finding: shown under Objective.
-const BP_SYSTOLIC: &str = "vitals.bp_systolic";
-const BP_DIASTOLIC: &str = "vitals.bp_diastolic";
+const BP_SYSTOLIC: &str = known::item::BP_SYSTOLIC;
+const BP_DIASTOLIC: &str = known::item::BP_DIASTOLIC;
 /// The three NPRS ratings, shown together on one line, with the word used for each.
-const PAIN_RATINGS: [(&str, &str); 3] =
-    [("pain.now", "now"), ("pain.worst_24h", "worst in 24 h"), ("pain.best_24h", "best in 24 h")];
+const PAIN_RATINGS: [(&str, &str); 3] = [
+    (known::item::PAIN_NOW, "now"),
+    (known::item::PAIN_WORST_24H, "worst in 24 h"),
+    (known::item::PAIN_BEST_24H, "best in 24 h"),
+];
 /// PSFS activities with their scores, shown together with the mean.
-const PSFS: [(&str, &str); 3] =
-    [("psfs.1.activity", "psfs.1.score"), ("psfs.2.activity", "psfs.2.score"), ("psfs.3.activity", "psfs.3.score")];
+const PSFS: [(&str, &str); 3] = [
+    (known::item::PSFS_1_ACTIVITY, known::item::PSFS_1_SCORE),
+    (known::item::PSFS_2_ACTIVITY, known::item::PSFS_2_SCORE),
+    (known::item::PSFS_3_ACTIVITY, known::item::PSFS_3_SCORE),
+];
 
 /// The record as a Markdown note (see the module documentation for its layout), for a record
 /// that follows no other visit or whose previous visit is not at hand.
@@ -128,32 +135,14 @@ impl View<'_> {
 
     /// An answer in words: option and region labels rather than codes, units after numbers.
     fn words(&self, id: ItemId, value: &Value) -> String {
-        let item = self.item(id);
-        match value {
-            Value::Bool(true) => "Yes".to_owned(),
-            Value::Bool(false) => "No".to_owned(),
-            Value::Text(text) => text.clone(),
-            Value::Int(n) => match &item.unit {
-                Some(unit) => format!("{n} {unit}"),
-                None => n.to_string(),
-            },
-            Value::Date(date) => date.format("%Y-%m-%d").to_string(),
-            Value::Choice(option) => item.option_label(*option).to_owned(),
-            Value::Multi(options) => {
-                options.iter().map(|option| item.option_label(*option)).collect::<Vec<_>>().join(", ")
-            }
-            // Region ids are kept sorted, and their order is body order (head to foot).
-            Value::Regions(ids) => {
-                ids.iter().map(|region| self.content.regions.label(*region)).collect::<Vec<_>>().join(", ")
-            }
-        }
+        crate::words::answer_words(self.content, id, value)
     }
 
     /// `- **Label:** answer` for one item, with the stage after the onset date.
     fn item_bullet(&self, id: ItemId, value: &Value) -> String {
         let item = self.item(id);
         let mut words = self.words(id, value);
-        if item.id == "complaint.onset_date"
+        if item.id == known::item::COMPLAINT_ONSET_DATE
             && let Some(stage) = self.record.result.scores.stage
         {
             words = format!("{words} (stage: {})", stage.code());
@@ -225,7 +214,7 @@ fn one_line(text: &str) -> String {
 
 fn header(view: &View, out: &mut Out) {
     let questionnaire = &view.content.questionnaire;
-    let name = view.answer("patient.name");
+    let name = view.answer(known::item::PATIENT_NAME);
     match name {
         Some((id, Value::Text(name))) => {
             out.block(&format!("# {}: {}", one_line(&questionnaire.title), one_line(name)));
@@ -236,7 +225,7 @@ fn header(view: &View, out: &mut Out) {
     // What matters first: the verdict, each emergency or urgent referral with its
     // acknowledgement, any override with who and why, and any doubt about the stored result.
     let record = view.record;
-    let mut first: Vec<String> = crate::gate::headline(&record.result, &record.attestations)
+    let mut first: Vec<String> = crate::gate::headline_in(view.content, &record.result, &record.attestations)
         .iter()
         .map(|l| format!("- **{}**", one_line(l)))
         .collect();
@@ -246,7 +235,7 @@ fn header(view: &View, out: &mut Out) {
     out.list(&first);
     let mut lines = Vec::new();
     let scores = &view.record.result.scores;
-    match view.answer("patient.dob") {
+    match view.answer(known::item::PATIENT_DOB) {
         Some((id, value)) => {
             let age = scores.age.map(|age| format!(" (age {age} at the visit)")).unwrap_or_default();
             lines.push(bullet(0, &view.item(id).label, &format!("{}{age}", view.words(id, value))));
@@ -255,11 +244,11 @@ fn header(view: &View, out: &mut Out) {
         None => lines.push(bullet(0, "Date of birth", "Not recorded")),
     }
     // Records always hold the visit date; the evaluated result has it too, should it be missing.
-    let visit_type = view.answer("visit.type").map(|(id, value)| {
+    let visit_type = view.answer(known::item::VISIT_TYPE).map(|(id, value)| {
         out.mark(id);
         format!(" ({})", view.words(id, value))
     });
-    let visit_date = match view.answer("visit.date") {
+    let visit_date = match view.answer(known::item::VISIT_DATE) {
         Some((id, value)) => {
             out.mark(id);
             view.words(id, value)
@@ -276,7 +265,7 @@ fn header(view: &View, out: &mut Out) {
         };
         lines.push(bullet(0, "Follows", &words));
     }
-    match view.answer("visit.clinician") {
+    match view.answer(known::item::VISIT_CLINICIAN) {
         Some((id, value)) => {
             lines.push(bullet(0, "Clinician", &one_line(&view.words(id, value))));
             out.mark(id);
@@ -303,14 +292,6 @@ fn header(view: &View, out: &mut Out) {
         &format!("{} · {} · revision {}", record.id, status_words(record.status), record.revision),
     ));
     out.list(&lines);
-}
-
-fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::InProgress => "in progress (not final)",
-        Status::Completed => "completed",
-        Status::Amended => "amended",
-    }
 }
 
 fn subjective(view: &View, out: &mut Out) {
@@ -383,11 +364,7 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
                 let item = view.item(*id);
                 // "Label", or "Label (the reason)" when one was recorded.
                 match view.record.attestations.not_asked.get(&item.id) {
-                    Some(mark) => {
-                        let words = mark.words();
-                        let reason = words.strip_prefix("not asked (").and_then(|w| w.strip_suffix(')'));
-                        format!("{} ({})", item.label, reason.unwrap_or(&words))
-                    }
+                    Some(mark) => format!("{} ({})", item.label, mark.reason_words()),
                     None => item.label.clone(),
                 }
             })
@@ -408,8 +385,8 @@ fn subjective_section(view: &View, out: &mut Out, section: &Section) {
 fn is_negative(item: &Item, value: &Value) -> bool {
     match value {
         Value::Bool(false) => true,
-        Value::Choice(option) => item.option_code(*option) == "none",
-        Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == "none",
+        Value::Choice(option) => item.option_code(*option) == known::option::NONE,
+        Value::Multi(options) => options.len() == 1 && item.option_code(options[0]) == known::option::NONE,
         _ => false,
     }
 }
@@ -442,7 +419,7 @@ fn pain_line(view: &View, out: &mut Out) -> String {
         let Some((id, Value::Int(score))) = view.answer(item_id) else { continue };
         let max = view.item(id).max.unwrap_or(10);
         let mut part = format!("{word} {score}/{max}");
-        if item_id == "pain.now"
+        if item_id == known::item::PAIN_NOW
             && let Some(severity) = view.record.result.scores.nprs_severity
         {
             part.push_str(&format!(" ({})", severity.code()));
@@ -513,23 +490,12 @@ fn objective(view: &View, out: &mut Out) {
     out.list(&lines);
 }
 
-fn massage_verdict_words(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "stop" => (tier_badge(Some(Tier::Stop)), "no massage or hands-on treatment this visit"),
-        "avoid" => (tier_badge(Some(Tier::Avoid)), "massage allowed, but not on the areas to avoid below"),
-        "modify" => {
-            (tier_badge(Some(Tier::Modify)), "massage allowed with changed pressure, site, position or duration")
-        }
-        _ => ("✓ CLEAR", "no contraindication found"),
-    }
-}
-
-fn referral_verdict_words(code: &str) -> &'static str {
-    match code {
-        "emergency" => "EMERGENCY: same-day emergency care, now",
-        "urgent" => "URGENT: medical assessment within 24 hours, before treatment",
-        "routine" => "Routine: medical review or written clearance before (further) massage",
-        _ => "None needed",
+/// "EMERGENCY: same-day emergency care, now", or "None needed".
+fn referral_verdict_words(referral: ReferralVerdict) -> String {
+    let (head, meaning) = crate::words::referral_verdict(referral);
+    match referral {
+        ReferralVerdict::NotNeeded => "None needed".to_owned(),
+        _ => format!("{head}: {meaning}"),
     }
 }
 
@@ -544,7 +510,7 @@ fn assessment(view: &View, out: &mut Out) {
         impression.push(bullet(0, "Clinical impression", "Not recorded"));
     }
     out.list(&impression);
-    let (badge, words) = massage_verdict_words(&result.verdict.massage);
+    let (badge, words) = crate::words::massage_verdict(result.verdict.massage);
     let scores = &result.scores;
     let mut derived = Vec::new();
     if let Some(severity) = scores.nprs_severity {
@@ -570,7 +536,7 @@ fn assessment(view: &View, out: &mut Out) {
     }
     out.list(&[
         bullet(0, "The tool's verdict: massage", &format!("{badge}: {words}")),
-        bullet(0, "Referral", referral_verdict_words(&result.verdict.referral)),
+        bullet(0, "Referral", &referral_verdict_words(result.verdict.referral)),
         bullet(0, "Derived scores", &derived.join(" · ")),
     ]);
     if result.flags.is_empty() {
@@ -584,7 +550,7 @@ fn assessment(view: &View, out: &mut Out) {
     }
     out.block("### Areas to avoid");
     let avoid = view.region_labels(&result.avoid_regions);
-    if result.verdict.massage == "stop" {
+    if result.verdict.massage == MassageVerdict::Stop {
         out.block("No massage anywhere this visit (STOP): see the flags above.");
     }
     if avoid.is_empty() {
@@ -601,7 +567,7 @@ fn flag_lines(view: &View, flag: &FlagReport) -> Vec<String> {
         "- **{} · {}** ({})",
         tier_badge(flag.massage),
         one_line(&flag.title),
-        flag.kind.code().replace('_', " ")
+        crate::words::kind_words(flag.kind)
     )];
     if let Some(referral) = referral_badge(flag.referral) {
         lines.push(bullet(1, "Referral", referral));
@@ -640,19 +606,19 @@ fn plan(view: &View, out: &mut Out) {
     out.block("## Plan");
     out.block("### Clinician's decision");
     let mut decision = Vec::new();
-    match view.answer("decision.outcome") {
+    match view.answer(known::item::DECISION_OUTCOME) {
         Some((id, value)) => {
             decision.push(view.item_bullet(id, value));
             out.mark(id);
         }
         None => decision.push(bullet(0, "Decision", "Not recorded")),
     }
-    if let Some((id, value)) = view.answer("decision.notes") {
+    if let Some((id, value)) = view.answer(known::item::DECISION_NOTES) {
         decision.push(view.item_bullet(id, value));
         out.mark(id);
     }
     if let Some(override_) = &view.record.attestations.override_ {
-        decision.push(bullet(0, "Override", &override_.words()));
+        decision.push(bullet(0, "Override", &override_.words_in(view.content)));
     }
     out.list(&decision);
     out.block("### Recommended plan (the tool's)");
@@ -709,7 +675,7 @@ fn plan(view: &View, out: &mut Out) {
 fn signature(view: &View, out: &mut Out) {
     let record = view.record;
     let clinician = view
-        .answer("visit.clinician")
+        .answer(known::item::VISIT_CLINICIAN)
         .map(|(id, value)| one_line(&view.words(id, value)))
         .unwrap_or_else(|| "clinician not recorded".to_owned());
     out.block(&format!(
@@ -746,7 +712,7 @@ fn appendix(view: &View, out: &mut Out) {
             "- **{}** (rule `{}`, {})",
             one_line(&flag.title),
             flag.id,
-            flag.kind.code().replace('_', " ")
+            crate::words::kind_words(flag.kind)
         )];
         if let Some(detail) = &flag.detail {
             lines.push(bullet(1, "Detail", detail));
@@ -780,7 +746,7 @@ fn carried_over(content: &Content, record: &Record, previous: Option<&Record>) -
     let today = record.visit_day().unwrap_or(record.created_at.date_naive());
     let carried_answers = crate::follow_up::carried_answers(content, &previous.answers, today);
     for (key, value) in &carried_answers {
-        if key == "visit.date" || key == "visit.type" {
+        if key == known::item::VISIT_DATE || key == known::item::VISIT_TYPE {
             continue;
         }
         // Who the patient is carries over by nature; only the clinical story is marked.

@@ -5,6 +5,7 @@
 
 use crate::domain::dates::{Stage, days_between};
 use crate::domain::{Answers, ItemId, ItemType, Questionnaire, RegionId, Regions};
+use crate::known;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -185,7 +186,7 @@ impl Scope<'_> {
                 Condition::Compare { item: self.item(item, &[T::Int])?, op: *op, value: *value }
             }
             RawCondition::Age { op, value } => {
-                Condition::Age { dob: self.fixed("patient.dob")?, op: *op, value: *value }
+                Condition::Age { dob: self.fixed(known::item::PATIENT_DOB)?, op: *op, value: *value }
             }
             RawCondition::WithinDays { item, days } => {
                 Condition::WithinDays { item: self.item(item, &[T::Date])?, days: *days }
@@ -195,7 +196,7 @@ impl Scope<'_> {
                 at_least: *at_least,
             },
             RawCondition::StageIn(stages) => {
-                Condition::StageIn { onset: self.fixed("complaint.onset_date")?, stages: stages.clone() }
+                Condition::StageIn { onset: self.fixed(known::item::COMPLAINT_ONSET_DATE)?, stages: stages.clone() }
             }
             RawCondition::Fired(rule) => {
                 Condition::Fired(*self.rules.get(rule).ok_or_else(|| format!("unknown rule {rule}"))?)

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod os;
 pub mod practice;
 pub mod records;
+pub mod resolve;
 
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;

@@ -121,7 +121,7 @@ impl Form {
             section: 0,
             focus: 0,
         };
-        if let Some(visit) = content.questionnaire.id("visit.date") {
+        if let Some(visit) = content.questionnaire.id(crate::known::item::VISIT_DATE) {
             form.fields[visit.index()] = Field::Line(Input::new(today.format("%Y-%m-%d").to_string()));
         }
         form.refresh(content);
@@ -170,7 +170,7 @@ impl Form {
     /// (a history date after a changed visit date) come for free; it takes microseconds.
     pub fn refresh(&mut self, content: &Content) {
         let questionnaire = &content.questionnaire;
-        let visit_item = questionnaire.id("visit.date");
+        let visit_item = questionnaire.id(crate::known::item::VISIT_DATE);
         let visit_date = visit_item
             .and_then(|id| match &self.fields[id.index()] {
                 Field::Line(input) => crate::domain::dates::parse_iso_date(input.value().trim()),

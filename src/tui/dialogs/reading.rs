@@ -62,7 +62,7 @@ pub fn summary(screen: &Screen, shared: &Shared, theme: Theme, frame: &mut Frame
     };
     let avoid: Vec<&str> = report.avoid_regions.iter().map(String::as_str).collect();
     // What matters first: verdict, referrals with their acknowledgement, any override.
-    let mut lines: Vec<Line> = crate::gate::headline(&report, &session.attestations)
+    let mut lines: Vec<Line> = crate::gate::headline_in(content, &report, &session.attestations)
         .into_iter()
         .map(|line| Line::styled(line, theme.heading()))
         .collect();

@@ -3,6 +3,7 @@
 
 use super::Screen;
 use super::home::Home;
+use crate::report::ReferralVerdict;
 use crate::store::index::ListEntry;
 use crate::tui::app::{Effect, Shared};
 use crate::tui::keymap::{Action, Context, key_for};
@@ -149,8 +150,9 @@ impl Records {
 }
 
 fn row(r: &ListEntry) -> Row<'static> {
-    let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| {
-        if v.referral == "none" { v.massage.clone() } else { format!("{} + refer {}", v.massage, v.referral) }
+    let verdict = r.verdict.as_ref().map_or("?".to_owned(), |v| match v.referral {
+        ReferralVerdict::NotNeeded => v.massage.to_string(),
+        referral => format!("{} + refer {referral}", v.massage),
     });
     let status = match &r.integrity {
         Some(_) => format!("! {}", r.status.replace('_', " ")),

@@ -4,6 +4,7 @@
 
 use super::{Session, flags};
 use crate::domain::{ItemId, ItemType};
+use crate::known;
 use crate::tui::app::Shared;
 use crate::tui::body_chart::{self, CHART_HEADER, chart_lines};
 use crate::tui::form::Field;
@@ -66,7 +67,7 @@ fn draw_form(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame
         Rect { y: area.y + question_height, height: area.height.saturating_sub(question_height), ..area };
     // The recommendation names the verdict and the flags: in a practice attempt it stays hidden
     // with them until a hint shows them.
-    if section.id == "decision" && !session.flags_hidden() {
+    if section.id == known::section::DECISION && !session.flags_hidden() {
         // One row per item, the four options of the open decision list, and one spare: the rest
         // shows the recommendation the clinician decides beside.
         let summary_height = list_area.height.saturating_sub(visible.len() as u16 + 5).min(flags::SUMMARY_MAX_HEIGHT);
@@ -277,7 +278,7 @@ fn since_last_visit(
             };
             line(format!("{when}: {}", measure.describe()), style);
         }
-        if item.id == "psfs.3.score"
+        if item.id == known::item::PSFS_3_SCORE
             && let Some(mean) = measures.iter().find(|m| m.item.is_none())
         {
             line(
@@ -294,30 +295,11 @@ fn since_last_visit(
         // Asked again and not answered yet: say so when the last answer was a yes.
         None => !matches!(before, serde_json::Value::Bool(false)),
     };
-    if worth_saying && item.id != "visit.date" && item.id != "visit.type" {
+    if worth_saying && item.id != known::item::VISIT_DATE && item.id != known::item::VISIT_TYPE {
         let style = if current.is_some() { theme.selected() } else { theme.muted() };
-        line(format!("{when}: {}", previous_value(shared, id, before)), style);
-    }
-}
-
-/// A last-visit answer in words (option labels, region names, Yes/No).
-fn previous_value(shared: &Shared, id: ItemId, value: &serde_json::Value) -> String {
-    use serde_json::Value as Json;
-    let content = shared.content;
-    let item = content.questionnaire.item(id);
-    let word = |text: &str| match item.kind {
-        ItemType::Regions => content.regions.id(text).map_or(text.to_owned(), |r| content.regions.label(r).to_owned()),
-        ItemType::Choice | ItemType::Multi => {
-            item.option_index(text).map_or(text.to_owned(), |i| item.option_label(i).to_owned())
-        }
-        _ => text.lines().next().unwrap_or_default().to_owned(),
-    };
-    match value {
-        Json::Bool(true) => "Yes".into(),
-        Json::Bool(false) => "No".into(),
-        Json::String(text) => word(text),
-        Json::Array(values) => values.iter().filter_map(Json::as_str).map(word).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
+        // A note from the last visit: its first line is enough to recall it.
+        let words = crate::words::json_answer_words(content, id, before);
+        line(format!("{when}: {}", words.lines().next().unwrap_or_default()), style);
     }
 }
 

@@ -4,12 +4,13 @@
 
 use super::Session;
 use crate::report::{referral_badge, tier_badge};
-use crate::rules::{Referral, Tier};
+use crate::rules::Referral;
 use crate::tui::app::Shared;
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::scroll::window;
 use crate::tui::theme::Theme;
 use crate::tui::width::{pad, width, wrap};
+use crate::words;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -98,9 +99,15 @@ pub fn panel(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame
         }
     };
     let mut lines = Vec::new();
-    line(verdict_words(assessment.verdict.massage), " ", " ", theme.tier(assessment.verdict.massage), &mut lines);
+    line(
+        words::panel_verdict(assessment.verdict.massage),
+        " ",
+        " ",
+        theme.tier(assessment.verdict.massage),
+        &mut lines,
+    );
     let referral = assessment.verdict.referral;
-    line(referral_words(referral), " ", " ", theme.referral(referral), &mut lines);
+    line(words::panel_referral(referral), " ", " ", theme.referral(referral), &mut lines);
     lines.push(Line::raw(""));
     if assessment.flags.is_empty() {
         lines.push(Line::styled(" No flags so far.", theme.muted()));
@@ -149,24 +156,6 @@ pub fn panel(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame
     frame.render_widget(Paragraph::new(visible), inner);
 }
 
-pub fn verdict_words(tier: Option<Tier>) -> &'static str {
-    match tier {
-        Some(Tier::Stop) => "■ STOP: no massage this visit",
-        Some(Tier::Avoid) => "▲ AVOID: not on the areas listed",
-        Some(Tier::Modify) => "● MODIFY: change pressure/site",
-        None => "✓ CLEAR so far",
-    }
-}
-
-pub fn referral_words(referral: Option<Referral>) -> &'static str {
-    match referral {
-        Some(Referral::Emergency) => "REFER: EMERGENCY, now",
-        Some(Referral::Urgent) => "REFER: URGENT, within 24 h",
-        Some(Referral::Routine) => "Refer: routine clearance",
-        None => "No referral",
-    }
-}
-
 /// The flag's full story, for the detail dialog: why it fired (with the answers), what to do,
 /// and where the rule comes from.
 pub fn flag_detail_lines(session: &Session, shared: &Shared, flag_index: usize) -> (String, Vec<String>) {
@@ -182,7 +171,9 @@ pub fn flag_detail_lines(session: &Session, shared: &Shared, flag_index: usize) 
     let answers = session.form.answers.to_json(&content.questionnaire, &content.regions);
     for item_id in &flag.because {
         let item = content.questionnaire.item(*item_id);
-        let shown = answers.get(&item.id).map_or("not asked".to_owned(), |v| answer_words(shared, *item_id, v));
+        let shown = answers
+            .get(&item.id)
+            .map_or_else(|| words::NOT_ASKED.to_owned(), |v| words::json_answer_words(content, *item_id, v));
         lines.push(format!("  • {}: {shown}", item.label));
     }
     lines.push(format!("  (rule: {})", rule.trigger));
@@ -204,26 +195,6 @@ pub fn flag_detail_lines(session: &Session, shared: &Shared, flag_index: usize) 
     (format!("{} ({})", rule.title, rule.id), lines)
 }
 
-fn answer_words(shared: &Shared, id: crate::domain::ItemId, value: &serde_json::Value) -> String {
-    let content = shared.content;
-    let item = content.questionnaire.item(id);
-    let option = |code: &str| item.option_index(code).map_or(code.to_owned(), |i| item.option_label(i).to_owned());
-    let region = |code: &str| content.regions.id(code).map_or(code.to_owned(), |r| content.regions.label(r).to_owned());
-    match value {
-        serde_json::Value::Bool(true) => "yes".into(),
-        serde_json::Value::Bool(false) => "no".into(),
-        serde_json::Value::String(s) if !item.options.is_empty() => option(s),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(list) => list
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|code| if item.options.is_empty() { region(code) } else { option(code) })
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
-}
-
 /// The summary above the clinician's decision: verdict, areas to avoid, and the care plan with
 /// its reasons.
 pub fn summary(session: &Session, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -231,9 +202,9 @@ pub fn summary(session: &Session, shared: &Shared, theme: Theme, frame: &mut Fra
     let content = shared.content;
     let plan = &assessment.plan;
     let mut lines = vec![Line::from(vec![
-        Span::styled(verdict_words(assessment.verdict.massage), theme.tier(assessment.verdict.massage)),
+        Span::styled(words::panel_verdict(assessment.verdict.massage), theme.tier(assessment.verdict.massage)),
         Span::raw("  "),
-        Span::styled(referral_words(assessment.verdict.referral), theme.heading()),
+        Span::styled(words::panel_referral(assessment.verdict.referral), theme.heading()),
     ])];
     let avoid: Vec<&str> = {
         let mut ids = assessment.avoid_regions.clone();

@@ -187,7 +187,7 @@ impl Session {
         let case = self.attempt.as_ref().and_then(|a| shared.practice.as_ref()?.cases.cases.get(a.case));
         let what = match (&self.record, case) {
             (_, Some(case)) => format!("Practice: {}", case.title),
-            (Some(record), None) => format!("Record {} r{}", short_id(&record.id), record.revision),
+            (Some(record), None) => format!("Record {} r{}", crate::words::short_id(&record.id), record.revision),
             (None, None) => match &self.previous {
                 Some(previous) => format!("Follow-up (last visit {})", previous.visit_date.as_deref().unwrap_or("?")),
                 None => "New intake".into(),
@@ -277,9 +277,4 @@ impl Session {
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| shared.user.trim().to_owned())
     }
-}
-
-/// The first eight characters of a record id: what the app shows, and what the CLI accepts.
-pub fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
 }

@@ -1,12 +1,13 @@
 //! Records and drafts of the wizard: saving (Ctrl-S, F10, the amendment), what a save brings
 //! back, opening a draft or a record into a session, and starting a follow-up visit.
 
-use super::{OpenedDraft, OpenedRecord, PreviousVisit, Session, completed_banner, practice, short_id};
+use super::{OpenedDraft, OpenedRecord, PreviousVisit, Session, completed_banner, practice};
 use crate::record::{Record, Revision, Status};
 use crate::store::StoreError;
 use crate::tui::app::{Dialog, Effect, Shared, WhoWhy};
 use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Context, key_for};
+use crate::words::short_id;
 
 /// Ctrl-S (`complete` false) or F10 (`complete` true): the record to save, or why not.
 pub fn record_effect(session: &mut Session, shared: &mut Shared, complete: bool) -> Vec<Effect> {
