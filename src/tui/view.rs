@@ -49,7 +49,9 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let title_text = format!(" physio-intake · {}", app.screen.title(app));
+    let name = " physio-intake · ";
+    let title_text =
+        format!("{name}{}", app.screen.title(app, (area.width as usize).saturating_sub(super::width::width(name))));
     frame.render_widget(Paragraph::new(title_text).style(theme.title()), title);
     frame.render_widget(Paragraph::new(banners), banner_area);
     app.screen.draw(app, theme, frame, body);

@@ -3,15 +3,18 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// The columns a text takes on screen.
+/// The columns a text takes on screen (plain ASCII, most of what is drawn: one a byte).
 pub fn width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    if text.is_ascii() { text.len() } else { UnicodeWidthStr::width(text) }
 }
 
 /// Cut a text to at most `columns`, with an ellipsis when cut.
 pub fn fit(text: &str, columns: usize) -> String {
     if width(text) <= columns {
         return text.to_owned();
+    }
+    if text.is_ascii() && columns > 0 {
+        return format!("{}…", &text[..columns - 1]);
     }
     let mut cut = String::new();
     let mut used = 0;

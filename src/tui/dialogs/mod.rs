@@ -132,7 +132,16 @@ pub fn centred(screen: Rect, width: u16, height: u16) -> Rect {
 
 /// A small dialog as tall as its lines.
 pub fn small_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: Vec<Line<'static>>) {
-    let area = centred(screen, 72, lines.len() as u16 + 2);
+    // As tall as its lines once wrapped in the box, so the last words (often the keys) show.
+    let inner = 70;
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            super::width::wrap(&text, inner).len()
+        })
+        .sum();
+    let area = centred(screen, 72, (rows as u16).saturating_add(2));
     frame.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).title(title.to_owned()).border_style(theme.selected());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);

@@ -35,13 +35,13 @@ impl Screen {
         }
     }
 
-    /// The title line's words after the app's name.
-    pub fn title(&self, shared: &Shared) -> String {
+    /// The title line's words after the app's name, in at most `columns`.
+    pub fn title(&self, shared: &Shared, columns: usize) -> String {
         match self {
             Screen::Home(_) => "Home".into(),
             Screen::Records(_) => "Records".into(),
             Screen::Practice(_) => "Practice cases".into(),
-            Screen::Wizard(session) => session.title(shared),
+            Screen::Wizard(session) => session.title(shared, columns),
         }
     }
 

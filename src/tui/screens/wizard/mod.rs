@@ -180,14 +180,16 @@ impl Session {
         }
     }
 
-    /// The title line: what is open, and the step.
-    pub fn title(&self, shared: &Shared) -> String {
+    /// The title line: what is open, and the step, in at most `columns`: the step and its
+    /// section are kept whole, what is open is shortened.
+    pub fn title(&self, shared: &Shared, columns: usize) -> String {
         let sections = &shared.content.questionnaire.sections;
         let n = self.form.section;
         let case = self.attempt.as_ref().and_then(|a| shared.practice.as_ref()?.cases.cases.get(a.case));
         let what = match (&self.record, case) {
-            (_, Some(case)) => format!("Practice: {}", case.title),
-            (Some(record), None) => format!("Record {} r{}", crate::words::short_id(&record.id), record.revision),
+            // The practice banner says it is practice; the title names the case.
+            (_, Some(case)) => case.title.clone(),
+            (Some(record), None) => format!("{} r{}", crate::words::short_id(&record.id), record.revision),
             (None, None) => match &self.previous {
                 Some(previous) => format!("Follow-up (last visit {})", previous.visit_date.as_deref().unwrap_or("?")),
                 None => "New intake".into(),
@@ -195,7 +197,15 @@ impl Session {
         };
         // The window title never carries patient data; this in-app title may, as the clinician
         // is looking at the record anyway.
-        format!("{what} · Step {}/{}: {}", n + 1, sections.len(), sections.get(n).map_or("", |s| s.title.as_str()))
+        let section = sections.get(n).map_or("", |s| s.title.as_str());
+        let mut step = format!("Step {}/{}: {section}", n + 1, sections.len());
+        let width = crate::tui::width::width;
+        if width(&what) + width(&step) + 3 > columns {
+            // Short of room: the step loses its word before what is open loses characters.
+            step = format!("{}/{}: {section}", n + 1, sections.len());
+        }
+        let room = columns.saturating_sub(width(&step) + 3);
+        format!("{} · {step}", crate::tui::width::fit(&what, room.max(8)))
     }
 
     /// When the runner must wake to autosave, if a draft is pending.
