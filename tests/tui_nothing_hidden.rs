@@ -152,3 +152,25 @@ fn keys_wait_while_the_terminal_is_too_small() {
         Some(Value::String("Ellis".into()))
     );
 }
+
+#[test]
+fn many_referrals_at_once_leave_the_form_half_the_screen_and_say_what_is_not_shown() {
+    // Every emergency's firing answers at once: more banners than half of 24 rows.
+    let mut answers = Map::new();
+    for rule in content().rulebook.rules().iter().filter(|r| r.referral == Some(Referral::Emergency)) {
+        let (fires, _) = firing(&rule.id);
+        for (key, value) in fires {
+            if key != "visit.date" {
+                answers.entry(key).or_insert(value);
+            }
+        }
+    }
+    let app = wizard_with(&answers, today());
+    assert!(app.banner_flags().len() >= 5, "{} banners", app.banner_flags().len());
+    let (buffer, _) = render(&app, 80, 24);
+    let shown = rows(&buffer);
+    let banner_rows = shown.iter().skip(1).take_while(|row| !row.contains('│')).count();
+    assert!(banner_rows <= 12, "the banners keep to half the screen:\n{}", shown.join("\n"));
+    assert!(shown.iter().any(|row| row.contains("more banner line(s)") && row.contains("F2")), "{}", shown.join("\n"));
+    assert!(shown.iter().any(|row| row.starts_with('›')), "the form still shows its focused question");
+}

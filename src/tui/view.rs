@@ -39,8 +39,18 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
         let text = " PRACTICE · made-up patients for learning · not for real patients";
         banners.insert(0, Line::styled(pad(text, area.width as usize), theme.banner(None)));
     }
-    // The banners never take more than half the screen; the form keeps the rest.
-    let banner_rows = (banners.len() as u16).min(area.height / 2);
+    // The banners never take more than half the screen, and never hide one silently: past
+    // that, the last row says how many more lines there are and where to read them.
+    let room = usize::from(area.height / 2);
+    if banners.len() > room {
+        let more = banners.len() + 1 - room;
+        banners.truncate(room - 1);
+        let flags = keymap::key_for(keymap::Action::FocusFlags, keymap::Context::Form { text: false });
+        let text = format!(" ■ … {more} more banner line(s): every referral is in the flag panel ({flags})");
+        banners
+            .push(Line::styled(pad(&text, area.width as usize), theme.banner(Some(crate::rules::Referral::Emergency))));
+    }
+    let banner_rows = banners.len() as u16;
     let [title, banner_area, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),

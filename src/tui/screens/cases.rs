@@ -8,7 +8,7 @@ use crate::tui::app::{Effect, Shared};
 use crate::tui::form::Form;
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
-use crate::tui::width::fit;
+use crate::tui::width::pad;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -100,7 +100,7 @@ impl CaseList {
             }
             let marker = if focused { "›" } else { " " };
             let width = (area.width as usize).saturating_sub(38).max(10);
-            let text = format!(" {marker} {:<width$}  {score}", fit(&case.title, width));
+            let text = format!(" {marker} {}  {score}", pad(&case.title, width));
             lines.push(Line::styled(text, if focused { theme.focus() } else { theme.base() }));
         }
         let height = area.height as usize;
