@@ -141,6 +141,14 @@ fn main() -> ExitCode {
                 None if std::io::stdout().is_terminal() => cli::PracticeFormat::Text,
                 None => cli::PracticeFormat::Json,
             };
+            let app = check.is_none() && !*list && report.is_none() && grade.is_none();
+            if student.is_some() && !app {
+                // Only the app saves attempts: a name given to --grade, --check, --list or --report
+                // would be silently dropped.
+                let words = "--student names the attempts the practice app saves; --grade, --check, --list and --report save nothing, so it does not apply to them";
+                eprintln!("physio-intake: {words}");
+                return ExitCode::from(2);
+            }
             if let Some(file) = check {
                 cli::practice_check(file)
             } else if *list {

@@ -186,3 +186,15 @@ fn report_lists_every_case_with_attempts_and_names_unreadable_files_without_fail
     assert_eq!(report["unreadable_attempts"], 1);
     assert!(std::fs::read_dir(dir.path().join("records")).unwrap().flatten().all(|e| !e.path().is_file()));
 }
+
+#[test]
+fn a_student_name_where_nothing_is_saved_is_refused_not_dropped() {
+    let case = &cases().cases[0];
+    let (code, out, err) =
+        run(&["practice", "--grade", &case.id, "-", "--student", "Ana Student"], &input(&answered(case)));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("--student") && err.contains("save nothing"), "{err}");
+    let (code, _, err) = run(&["practice", "--list", "--student", "Ana"], "");
+    assert_eq!(code, 2, "{err}");
+}
