@@ -12,7 +12,7 @@ use crate::tui::width::pad;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseList {
@@ -63,19 +63,20 @@ impl CaseList {
     pub fn draw(&self, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
         let Some(practice) = &shared.practice else { return };
         let grade = key_for(Action::Complete, Context::Attempt);
-        let mut lines = vec![
-            Line::styled(
-                format!(" Choose a case, read the story, take the history, find every flag; {grade} grades."),
-                theme.muted(),
-            ),
-            Line::raw(""),
-        ];
+        let intro = format!(" Choose a case, read the story, take the history, find every flag; {grade} grades.");
+        frame.render_widget(Paragraph::new(Line::styled(intro, theme.muted())), Rect { height: 1, ..area });
+        let list_area = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
+        // The levels' headings are rows of the list too; the selected row is the case's.
+        let mut lines: Vec<ListItem> = Vec::new();
         let mut cursor_row = 0;
         let mut level = None;
         for (i, case) in practice.cases.cases.iter().enumerate() {
             if level != Some(case.level) {
                 level = Some(case.level);
-                lines.push(Line::styled(format!(" {}", case.level.code().to_uppercase()), theme.heading()));
+                lines.push(ListItem::new(Line::styled(
+                    format!(" {}", case.level.code().to_uppercase()),
+                    theme.heading(),
+                )));
             }
             let progress = practice.progress.iter().find(|p| p.case == case.id);
             let score = match progress {
@@ -101,11 +102,16 @@ impl CaseList {
             let marker = if focused { "›" } else { " " };
             let width = (area.width as usize).saturating_sub(38).max(10);
             let text = format!(" {marker} {}  {score}", pad(&case.title, width));
-            lines.push(Line::styled(text, if focused { theme.focus() } else { theme.base() }));
+            lines.push(ListItem::new(Line::styled(text, theme.base())));
         }
-        let height = area.height as usize;
-        let top = cursor_row.saturating_sub(height.saturating_sub(2));
-        frame.render_widget(Paragraph::new(lines.into_iter().skip(top).take(height).collect::<Vec<_>>()), area);
+        let total = lines.len();
+        let list = List::new(lines).highlight_style(theme.focus()).scroll_padding(1);
+        let mut state = ListState::default().with_selected(Some(cursor_row));
+        frame.render_stateful_widget(list, list_area, &mut state);
+        if total > list_area.height as usize {
+            let mut bar = ScrollbarState::new(total).position(cursor_row);
+            frame.render_stateful_widget(Scrollbar::new(ScrollbarOrientation::VerticalRight), list_area, &mut bar);
+        }
     }
 }
 
