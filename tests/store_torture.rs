@@ -235,6 +235,19 @@ fn run_child(data: &Path, id: &str, draft_id: &str, mode: &str, rng: &mut XorShi
             }
         }
     }
+    if !early {
+        // Let the child acknowledge 0 to 2 saves first, however loaded the machine: a kill is
+        // placed by the child's progress, not by the wall clock, so on a slow shared machine the
+        // kills still land among saves rather than all before the first.
+        let wanted = rng.between(0, 2) as usize;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while said.iter().filter(|l| l.starts_with("ACK ")).count() < wanted {
+            match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => said.push(line),
+                Err(_) => break,
+            }
+        }
+    }
     std::thread::sleep(Duration::from_millis(rng.between(1, 30)));
     child.kill().expect("SIGKILL");
     let status = child.wait().unwrap();
