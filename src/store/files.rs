@@ -123,6 +123,26 @@ pub fn open_existing(path: &Path, write: bool) -> Result<File, Refused> {
     Ok(file)
 }
 
+/// Open an existing data-folder file to append to it (O_APPEND, so concurrent appenders never
+/// overwrite each other), checked as [`open_existing`] does: never through a link or a FIFO.
+pub fn open_append(path: &Path) -> Result<File, Refused> {
+    let seen = std::fs::symlink_metadata(path).map_err(classify_open)?;
+    if let Some(what) = kind_of(seen.file_type()) {
+        return Err(Refused::NotAFile(what));
+    }
+    let file = OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
+        .open(path)
+        .map_err(classify_open)?;
+    check_open(&file)?;
+    let now = file.metadata().map_err(Refused::Io)?;
+    if now.ino() != seen.ino() || now.dev() != seen.dev() {
+        return Err(Refused::NotAFile("replaced while it was being opened"));
+    }
+    Ok(file)
+}
+
 /// Read a whole data-folder file, checked as [`open_existing`] does, at most [`MAX_FILE_BYTES`].
 pub fn read_private(path: &Path) -> Result<Vec<u8>, Refused> {
     let file = open_existing(path, false)?;

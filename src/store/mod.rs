@@ -5,8 +5,9 @@
 //! ```text
 //! records/<id>.json            the current revision of each record
 //! records/<id>.lock            held while a record is open for editing (who and since when)
-//! records/index.json           a cache for `list` with a CRC-32, rebuilt from the files when
-//!                              stale or when the checksum does not match
+//! records/index.json           a cache for `list` (compacted now and then, atomically) with
+//!                              CRC-32s, rebuilt from the files when stale or damaged
+//! records/index.journal        its append-only journal: one checksummed line per save
 //! records/history/<id>.r<N>.json  earlier revisions of amended records, never rewritten
 //! drafts/<id>.json             the form as it was being typed, with its owner (host, pid, start)
 //! quarantine/                  files that failed to load, moved aside, never deleted (links,

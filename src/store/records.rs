@@ -255,7 +255,14 @@ impl Store {
     /// Every record, newest visit first, and what is in quarantine. Uses the index for records
     /// whose file has not changed since it was indexed; the files are the truth.
     pub fn list(&self, content: &Content) -> Result<Listing, StoreError> {
-        let (records, index_rebuilt) = index::refresh(self, content)?;
+        self.list_checked(content, index::ListCheck::Trust)
+    }
+
+    /// As [`Store::list`]; with [`index::ListCheck::Verify`] every record file's stamp is checked
+    /// even when the records folder looks unchanged (`list --verify`: sees a file another program
+    /// rewrote in place).
+    pub fn list_checked(&self, content: &Content, check: index::ListCheck) -> Result<Listing, StoreError> {
+        let (records, index_rebuilt) = index::refresh(self, content, check)?;
         Ok(Listing { records, quarantined: self.quarantined(), index_rebuilt })
     }
 }
