@@ -51,6 +51,10 @@ enum Command {
     List {
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Check every record file's size, times and inode against the index, even when the
+        /// records folder looks unchanged: sees a file another program rewrote in place.
+        #[arg(long)]
+        verify: bool,
     },
     /// One record as a readable clinical summary.
     Show { id: String },
@@ -119,7 +123,9 @@ fn main() -> ExitCode {
         Some(Command::Screen { file, format }) => cli::screen(&file, format.unwrap_or_else(default_format), today),
         Some(Command::Rules { format }) => cli::rules(format.unwrap_or_else(default_format)),
         Some(Command::Import { ref file, status }) => store().and_then(|s| cli::import(&s, file, status, now)),
-        Some(Command::List { format }) => store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format))),
+        Some(Command::List { format, verify }) => {
+            store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format), verify))
+        }
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
         Some(Command::ExportQuestionnaire { with_codesystems }) => cli::export_questionnaire(with_codesystems),

@@ -44,7 +44,7 @@
 //! and a record file changed by hand fails its checksum anyway. [`ListCheck::Verify`] (`list
 //! --verify`) always does case 2, whose change-time comparison sees any in-place write.
 
-use super::atomic::write_atomic;
+use super::atomic::{self, write_atomic_via};
 use super::files::{self, Refused};
 use super::{Store, StoreError, checksum, io_words};
 use crate::content::Content;
@@ -65,9 +65,9 @@ const JOURNAL_FORMAT: &str = "physio-intake/index-journal";
 const MAX_INDEX_BYTES: u64 = 1024 * 1024 * 1024;
 /// How old a recorded file or folder time must already be when it is recorded to be trusted
 /// later (see the module notes): well above the kernel's timestamp tick (at most 10 ms).
-pub const SETTLE_NS: i128 = 50_000_000;
+pub const SETTLE_NS: i64 = 50_000_000;
 /// The same for a file system whose times are whole seconds (FAT has two-second times).
-const SETTLE_COARSE_NS: i128 = 2_500_000_000;
+const SETTLE_COARSE_NS: i64 = 2_500_000_000;
 
 /// What `list` shows for one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,18 +146,18 @@ pub enum ListCheck {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
     size: u64,
-    mtime_ns: i128,
-    ctime_ns: i128,
+    mtime_ns: i64,
+    ctime_ns: i64,
     inode: u64,
-    seen_ns: i128,
+    seen_ns: i64,
 }
 
 impl Stamp {
-    fn of(metadata: &std::fs::Metadata, seen_ns: i128) -> Stamp {
+    fn of(metadata: &std::fs::Metadata, seen_ns: i64) -> Stamp {
         Stamp {
             size: metadata.len(),
-            mtime_ns: i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
-            ctime_ns: i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec()),
+            mtime_ns: metadata.mtime().saturating_mul(1_000_000_000).saturating_add(metadata.mtime_nsec()),
+            ctime_ns: metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
             inode: metadata.ino(),
             seen_ns,
         }
@@ -175,14 +175,14 @@ impl Stamp {
     fn settled(&self) -> bool {
         let newest = self.mtime_ns.max(self.ctime_ns);
         let whole_seconds = self.mtime_ns % 1_000_000_000 == 0 && self.ctime_ns % 1_000_000_000 == 0;
-        self.seen_ns - newest >= if whole_seconds { SETTLE_COARSE_NS } else { SETTLE_NS }
+        self.seen_ns.saturating_sub(newest) >= if whole_seconds { SETTLE_COARSE_NS } else { SETTLE_NS }
     }
 }
 
-fn clock_ns() -> i128 {
+fn clock_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// The records folder as it is now (never followed if it were a link).
@@ -193,10 +193,80 @@ fn look_at_folder(store: &Store) -> Result<Stamp, StoreError> {
         .map_err(|e| StoreError::Io(format!("the records folder cannot be read: {}", io_words(&e))))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "Row")]
 struct Indexed {
     file: Stamp,
     entry: ListEntry,
+}
+
+/// How an entry is written in the index and journal: a JSON array, in this order (half the size
+/// of an object with names, and faster to read back).
+#[derive(Serialize, Deserialize)]
+struct Row(
+    u64,
+    i64,
+    i64,
+    u64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    u32,
+    String,
+    Option<VerdictReport>,
+    bool,
+    Option<String>,
+);
+
+impl From<Row> for Indexed {
+    fn from(
+        Row(
+            size,
+            mtime_ns,
+            ctime_ns,
+            inode,
+            seen_ns,
+            id,
+            visit_date,
+            patient,
+            status,
+            revision,
+            updated_at,
+            verdict,
+            read_only,
+            integrity,
+        ): Row,
+    ) -> Indexed {
+        Indexed {
+            file: Stamp { size, mtime_ns, ctime_ns, inode, seen_ns },
+            entry: ListEntry { id, visit_date, patient, status, revision, updated_at, verdict, read_only, integrity },
+        }
+    }
+}
+
+impl Serialize for Indexed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (file, entry) = (&self.file, &self.entry);
+        (
+            file.size,
+            file.mtime_ns,
+            file.ctime_ns,
+            file.inode,
+            file.seen_ns,
+            &entry.id,
+            &entry.visit_date,
+            &entry.patient,
+            &entry.status,
+            entry.revision,
+            &entry.updated_at,
+            &entry.verdict,
+            entry.read_only,
+            &entry.integrity,
+        )
+            .serialize(serializer)
+    }
 }
 
 impl Indexed {
@@ -248,7 +318,7 @@ enum Cached<T> {
 /// Open and read one of the index's files, moving aside anything that is not a plain file of ours.
 fn read_cache_file(store: &Store, name: &str) -> Cached<Vec<u8>> {
     let path = store.records_dir().join(name);
-    let file = match files::open_existing(&path, false) {
+    let file = match files::open_existing_up_to(&path, false, MAX_INDEX_BYTES) {
         Ok(file) => file,
         Err(Refused::NotFound) => return Cached::Missing,
         Err(refused) if refused.quarantine() => {
@@ -289,7 +359,8 @@ fn sealed_line<T: Serialize>(value: &T) -> Option<Vec<u8>> {
 
 struct Index {
     header: IndexHeader,
-    entries: HashMap<String, Indexed>,
+    /// In list order, as written.
+    entries: Vec<Indexed>,
 }
 
 fn read_index(store: &Store) -> Cached<Index> {
@@ -317,13 +388,9 @@ fn read_index(store: &Store) -> Cached<Index> {
         return damaged("does not match its checksum (changed outside physio-intake, or damaged)");
     }
     let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
-    let Some(parsed) = parse_entries(&lines) else { return damaged("is not an index this version can read") };
-    if parsed.len() != header.entries {
+    let Some(entries) = parse_entries(&lines) else { return damaged("is not an index this version can read") };
+    if entries.len() != header.entries {
         return damaged("is damaged (entries are missing)");
-    }
-    let mut entries = HashMap::with_capacity(parsed.len());
-    for indexed in parsed {
-        entries.insert(indexed.entry.id.clone(), indexed);
     }
     Cached::Good(Index { header, entries })
 }
@@ -422,15 +489,16 @@ fn compact(store: &Store, entries: &[&Indexed], folder: Stamp) {
     bytes.extend_from_slice(&body);
     // The journal first: killed between the two, the old index and a journal of another
     // generation remain, and that journal is ignored.
-    if write_atomic(&dir, JOURNAL_FILE, &journal).is_ok() {
-        let _ = write_atomic(&dir, INDEX_FILE, &bytes);
+    let temp = store.records_temp_dir();
+    if write_atomic_via(&dir, &temp, JOURNAL_FILE, &journal).is_ok() {
+        let _ = write_atomic_via(&dir, &temp, INDEX_FILE, &bytes);
     }
 }
 
 /// Append lines to the journal, if there is one (a missing journal is made by the next list's
 /// compaction; until then the folder's changed times make every list check the files).
 fn append(store: &Store, lines: &[u8]) {
-    if let Ok(mut file) = files::open_append(&store.records_dir().join(JOURNAL_FILE)) {
+    if let Ok(mut file) = files::open_append(&store.records_dir().join(JOURNAL_FILE), MAX_INDEX_BYTES) {
         // One write with O_APPEND: concurrent appends never interleave inside a line.
         let _ = file.write_all(lines);
     }
@@ -456,14 +524,16 @@ pub(super) fn refresh(
 ) -> Result<(Vec<ListEntry>, IndexProblem), StoreError> {
     let folder = look_at_folder(store)?;
     let mut problems: Vec<String> = Vec::new();
-    let (mut known, mut last_seen, generation) = match read_index(store) {
+    let (indexed, mut last_seen, generation) = match read_index(store) {
         Cached::Good(index) => (index.entries, index.header.folder, Some(index.header.generation)),
-        Cached::Missing => (HashMap::new(), None, None),
+        Cached::Missing => (Vec::new(), None, None),
         Cached::Bad(why) => {
             problems.extend(why);
-            (HashMap::new(), None, None)
+            (Vec::new(), None, None)
         }
     };
+    // What the journal changed since the index was written, by id (None: gone).
+    let mut changed_since: HashMap<String, Option<Indexed>> = HashMap::new();
     // Whether the index and journal are whole and of one generation.
     let mut whole = generation.is_some();
     let mut journal_lines = 0;
@@ -487,10 +557,10 @@ pub(super) fn refresh(
                 for line in journal.lines {
                     match line {
                         JournalLine::Put(indexed) => {
-                            known.insert(indexed.entry.id.clone(), *indexed);
+                            changed_since.insert(indexed.entry.id.clone(), Some(*indexed));
                         }
                         JournalLine::Gone(id) => {
-                            known.remove(&id);
+                            changed_since.insert(id, None);
                         }
                         JournalLine::Seen(stamp) => last_seen = Some(stamp),
                     }
@@ -507,12 +577,31 @@ pub(super) fn refresh(
 
     let unchanged = last_seen.is_some_and(|seen| seen.same(&folder) && seen.settled());
     if whole && unchanged && check == ListCheck::Trust {
-        let mut listed: Vec<&Indexed> = known.values().collect();
-        listed.sort_by(|a, b| list_order(&a.entry, &b.entry));
+        let listed = if changed_since.is_empty() {
+            indexed // already in list order
+        } else {
+            let mut listed: Vec<Indexed> = indexed
+                .into_iter()
+                .filter_map(|old| match changed_since.remove(&old.entry.id) {
+                    Some(new) => new,
+                    None => Some(old),
+                })
+                .collect();
+            listed.extend(changed_since.into_values().flatten());
+            listed.sort_by(|a, b| list_order(&a.entry, &b.entry));
+            listed
+        };
         if too_long(listed.len()) {
-            compact(store, &listed, folder);
+            compact(store, &listed.iter().collect::<Vec<_>>(), folder);
         }
-        return Ok((listed.into_iter().map(|i| i.entry.clone()).collect(), joined(problems)));
+        return Ok((listed.into_iter().map(|i| i.entry).collect(), joined(problems)));
+    }
+    let mut known: HashMap<String, Indexed> = indexed.into_iter().map(|i| (i.entry.id.clone(), i)).collect();
+    for (id, change) in changed_since {
+        match change {
+            Some(indexed) => known.insert(id, indexed),
+            None => known.remove(&id),
+        };
     }
 
     let dir = store.records_dir();
@@ -523,6 +612,13 @@ pub(super) fn refresh(
     let mut changed = 0usize;
     for entry in entries.flatten() {
         let name = entry.file_name();
+        if let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(atomic::TEMP_PREFIX))
+            && atomic::is_left_over(rest)
+        {
+            // Left by a killed save of an older version (saves now use records/.tmp/).
+            let _ = std::fs::remove_file(entry.path());
+            continue;
+        }
         let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
         if !super::is_valid_id(id) {
             continue;
