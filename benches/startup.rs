@@ -142,7 +142,7 @@ fn main() {
     let counts = support::counts();
     let mut folders = Vec::new();
     for &count in &counts {
-        let path = kept.join(format!("startup-{count}"));
+        let path = kept.join(format!("records-{count}"));
         eprintln!("startup: a data folder of {count} records in {}", path.display());
         support::store_at(&path, count);
         run(&path, &["list", "--format", "json"]); // builds the index if it is missing

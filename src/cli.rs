@@ -311,18 +311,25 @@ pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc
 
 /// `physio-intake list [--format json|text] [--verify]`
 pub fn list(store: &Store, format: Format, verify: bool) -> Result<String, CliError> {
-    let content = content()?;
     let check = if verify { crate::store::index::ListCheck::Verify } else { crate::store::index::ListCheck::Trust };
-    let listing = store.list_checked(content, check)?;
+    // The content is loaded only if a record file must be read: a warm list reads none.
+    let listing = match store.list_loading(&|| Content::embedded().ok(), check) {
+        Ok(listing) => listing,
+        Err(e) => {
+            content()?; // say what is wrong with the content, if that is what failed
+            return Err(e.into());
+        }
+    };
     match format {
         // Compact, not indented like the other commands' JSON: a listing can hold 100,000
         // records, and indentation would be a third of its bytes and of the time to write them.
-        Format::Json => serde_json::to_string(&listing)
-            .map(|mut s| {
-                s.push('\n');
-                s
-            })
-            .map_err(|_| CliError::failure("could not write the output as JSON".into())),
+        Format::Json => {
+            let mut out = Vec::with_capacity(256 * (listing.records.len() + 1));
+            serde_json::to_writer(&mut out, &listing)
+                .map_err(|_| CliError::failure("could not write the output as JSON".into()))?;
+            out.push(b'\n');
+            String::from_utf8(out).map_err(|_| CliError::failure("could not write the output as JSON".into()))
+        }
         Format::Text => {
             let mut out = String::new();
             if listing.records.is_empty() {

@@ -331,7 +331,8 @@ fn read_cache_file(store: &Store, name: &str) -> Cached<Vec<u8>> {
         }
         Err(_) => return Cached::Bad(None),
     };
-    let mut bytes = Vec::new();
+    let size = file.metadata().map_or(0, |m| m.len()).min(MAX_INDEX_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     match file.take(MAX_INDEX_BYTES).read_to_end(&mut bytes) {
         Ok(_) => Cached::Good(bytes),
         Err(_) => Cached::Bad(None),
@@ -517,9 +518,9 @@ pub(super) fn note_saved(store: &Store, record: &Record) {
 /// Bring the index up to date with the record files and return its entries, newest visit first,
 /// and what was wrong with the index if it had to be rebuilt (see the module notes for what is
 /// trusted when).
-pub(super) fn refresh(
+pub(super) fn refresh<'c>(
     store: &Store,
-    content: &Content,
+    content: &dyn Fn() -> Option<&'c Content>,
     check: ListCheck,
 ) -> Result<(Vec<ListEntry>, IndexProblem), StoreError> {
     let folder = look_at_folder(store)?;
@@ -642,6 +643,9 @@ pub(super) fn refresh(
             }
             Err(_) => continue, // removed or unreadable just now: it is listed again next time
         };
+        // Loaded only now: a list that trusts the index (or reads no file) never needs it.
+        let content = content()
+            .ok_or_else(|| StoreError::Io("the built-in questionnaire and rulebook could not be loaded".into()))?;
         let listed = match crate::record::decode(&bytes, Some(id), content) {
             Ok(Decoded::Current(record)) => ListEntry::checked(&record, content),
             Ok(Decoded::Newer { value, .. }) => ListEntry::of_newer(id, &value),

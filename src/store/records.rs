@@ -271,6 +271,16 @@ impl Store {
     /// even when the records folder looks unchanged (`list --verify`: sees a file another program
     /// rewrote in place).
     pub fn list_checked(&self, content: &Content, check: index::ListCheck) -> Result<Listing, StoreError> {
+        self.list_loading(&|| Some(content), check)
+    }
+
+    /// As [`Store::list_checked`], loading the content only if a record file has to be read
+    /// (a warm list reads none): for a command whose whole run is the list.
+    pub fn list_loading<'c>(
+        &self,
+        content: &dyn Fn() -> Option<&'c Content>,
+        check: index::ListCheck,
+    ) -> Result<Listing, StoreError> {
         let (records, index_rebuilt) = index::refresh(self, content, check)?;
         Ok(Listing { records, quarantined: self.quarantined(), index_rebuilt })
     }
