@@ -608,23 +608,32 @@ pub(super) fn refresh<'c>(
     let dir = store.records_dir();
     let entries = std::fs::read_dir(&dir)
         .map_err(|e| StoreError::Io(format!("the records folder cannot be read: {}", io_words(&e))))?;
-    let mut fresh: HashMap<String, Indexed> = HashMap::with_capacity(known.len());
-    let mut changes = Vec::new();
-    let mut changed = 0usize;
+    // The names first (one pass over the folder), then each file's stamp, on two threads when
+    // there are many: looking is what a check costs.
+    let mut found: Vec<(std::fs::DirEntry, String)> = Vec::with_capacity(known.len() + 16);
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(atomic::TEMP_PREFIX))
+        let Some(name) = name.to_str() else { continue };
+        if let Some(rest) = name.strip_prefix(atomic::TEMP_PREFIX)
             && atomic::is_left_over(rest)
         {
             // Left by a killed save of an older version (saves now use records/.tmp/).
             let _ = std::fs::remove_file(entry.path());
             continue;
         }
-        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
-        if !super::is_valid_id(id) {
-            continue;
+        let Some(id) = name.strip_suffix(".json") else { continue };
+        if super::is_valid_id(id) {
+            let id = id.to_owned();
+            found.push((entry, id));
         }
-        let Ok(metadata) = entry.metadata() else { continue }; // lstat: a link is not followed
+    }
+    let stamps = look_at_all(&found);
+    let mut fresh: Vec<Indexed> = Vec::with_capacity(found.len());
+    let mut changes = Vec::new();
+    let mut changed = 0usize;
+    for ((entry, id), metadata) in found.iter().zip(stamps) {
+        let id = id.as_str();
+        let Some(metadata) = metadata else { continue }; // lstat: a link is not followed
         if !metadata.file_type().is_file() {
             let _ = store.quarantine(&entry.path(), files::NOT_A_FILE);
             continue;
@@ -632,7 +641,7 @@ pub(super) fn refresh<'c>(
         // The clock was read before the folder was looked at, so before this file was.
         let stamp = Stamp::of(&metadata, folder.seen_ns);
         if let Some(known) = known.remove(id).filter(|known| known.describes(&stamp)) {
-            fresh.insert(id.to_owned(), known);
+            fresh.push(known);
             continue;
         }
         let bytes = match files::read_private(&entry.path()) {
@@ -660,7 +669,7 @@ pub(super) fn refresh<'c>(
             changes.extend_from_slice(&line);
         }
         changed += 1;
-        fresh.insert(id.to_owned(), indexed);
+        fresh.push(indexed);
     }
     for id in known.into_keys() {
         changed += 1;
@@ -668,8 +677,8 @@ pub(super) fn refresh<'c>(
             changes.extend_from_slice(&line);
         }
     }
-    let mut listed: Vec<&Indexed> = fresh.values().collect();
-    listed.sort_by(|a, b| list_order(&a.entry, &b.entry));
+    fresh.sort_by(|a, b| list_order(&a.entry, &b.entry));
+    let listed: Vec<&Indexed> = fresh.iter().collect();
     // Many changes at once (a folder copied in, records removed): one compaction, not a long journal.
     let many = changed > 64 && changed * 8 > listed.len();
     if !whole || many || too_long(listed.len()) {
@@ -684,7 +693,28 @@ pub(super) fn refresh<'c>(
             append(store, &changes);
         }
     }
-    Ok((listed.into_iter().map(|i| i.entry.clone()).collect(), joined(problems)))
+    drop(listed);
+    Ok((fresh.into_iter().map(|i| i.entry).collect(), joined(problems)))
+}
+
+/// Each entry's lstat (None if it vanished or cannot be looked at), in order.
+fn look_at_all(found: &[(std::fs::DirEntry, String)]) -> Vec<Option<std::fs::Metadata>> {
+    let look = |part: &[(std::fs::DirEntry, String)]| -> Vec<Option<std::fs::Metadata>> {
+        part.iter().map(|(entry, _)| entry.metadata().ok()).collect()
+    };
+    if found.len() < 2048 {
+        return look(found);
+    }
+    let (first, second) = found.split_at(found.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| look(second));
+        let mut all = look(first);
+        match other.join() {
+            Ok(rest) => all.extend(rest),
+            Err(_) => all.extend(look(second)),
+        }
+        all
+    })
 }
 
 fn joined(problems: Vec<String>) -> IndexProblem {
