@@ -124,7 +124,11 @@ fn main() -> ExitCode {
         Some(Command::Rules { format }) => cli::rules(format.unwrap_or_else(default_format)),
         Some(Command::Import { ref file, status }) => store().and_then(|s| cli::import(&s, file, status, now)),
         Some(Command::List { format, verify }) => {
-            store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format), verify))
+            // Written as it is made: a long listing is never held whole as text.
+            let written = store().and_then(|s| {
+                cli::list_to(&s, format.unwrap_or_else(default_format), verify, &mut std::io::stdout().lock())
+            });
+            written.map(|()| String::new())
         }
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),

@@ -360,8 +360,16 @@ fn sealed_line<T: Serialize>(value: &T) -> Option<Vec<u8>> {
 
 struct Index {
     header: IndexHeader,
-    /// In list order, as written.
-    entries: Vec<Indexed>,
+    /// In list order, as written; `stamps[i]` is the file of `entries[i]` (apart, so that a
+    /// trusted index's entries are returned as they were read, without a copy).
+    stamps: Vec<Stamp>,
+    entries: Vec<ListEntry>,
+}
+
+impl Index {
+    fn into_indexed(self) -> Vec<Indexed> {
+        self.stamps.into_iter().zip(self.entries).map(|(file, entry)| Indexed { file, entry }).collect()
+    }
 }
 
 fn read_index(store: &Store) -> Cached<Index> {
@@ -389,17 +397,26 @@ fn read_index(store: &Store) -> Cached<Index> {
         return damaged("does not match its checksum (changed outside physio-intake, or damaged)");
     }
     let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
-    let Some(entries) = parse_entries(&lines) else { return damaged("is not an index this version can read") };
+    let Some((stamps, entries)) = parse_entries(&lines) else {
+        return damaged("is not an index this version can read");
+    };
     if entries.len() != header.entries {
         return damaged("is damaged (entries are missing)");
     }
-    Cached::Good(Index { header, entries })
+    Cached::Good(Index { header, stamps, entries })
 }
 
 /// Parse the entry lines, on two threads when there are many.
-fn parse_entries(lines: &[&[u8]]) -> Option<Vec<Indexed>> {
-    let parse = |part: &[&[u8]]| -> Option<Vec<Indexed>> {
-        part.iter().map(|line| serde_json::from_slice::<Indexed>(line).ok()).collect()
+fn parse_entries(lines: &[&[u8]]) -> Option<(Vec<Stamp>, Vec<ListEntry>)> {
+    let parse = |part: &[&[u8]]| -> Option<(Vec<Stamp>, Vec<ListEntry>)> {
+        let mut stamps = Vec::with_capacity(part.len());
+        let mut entries = Vec::with_capacity(part.len());
+        for line in part {
+            let Indexed { file, entry } = serde_json::from_slice::<Indexed>(line).ok()?;
+            stamps.push(file);
+            entries.push(entry);
+        }
+        Some((stamps, entries))
     };
     if lines.len() < 4096 {
         return parse(lines);
@@ -407,9 +424,11 @@ fn parse_entries(lines: &[&[u8]]) -> Option<Vec<Indexed>> {
     let (first, second) = lines.split_at(lines.len() / 2);
     std::thread::scope(|scope| {
         let other = scope.spawn(|| parse(second));
-        let mut all = parse(first)?;
-        all.extend(other.join().ok()??);
-        Some(all)
+        let (mut stamps, mut entries) = parse(first)?;
+        let (more_stamps, more_entries) = other.join().ok()??;
+        stamps.extend(more_stamps);
+        entries.extend(more_entries);
+        Some((stamps, entries))
     })
 }
 
@@ -525,12 +544,15 @@ pub(super) fn refresh<'c>(
 ) -> Result<(Vec<ListEntry>, IndexProblem), StoreError> {
     let folder = look_at_folder(store)?;
     let mut problems: Vec<String> = Vec::new();
-    let (indexed, mut last_seen, generation) = match read_index(store) {
-        Cached::Good(index) => (index.entries, index.header.folder, Some(index.header.generation)),
-        Cached::Missing => (Vec::new(), None, None),
+    let (index, mut last_seen, generation) = match read_index(store) {
+        Cached::Good(index) => {
+            let (seen, generation) = (index.header.folder, index.header.generation.clone());
+            (Some(index), seen, Some(generation))
+        }
+        Cached::Missing => (None, None, None),
         Cached::Bad(why) => {
             problems.extend(why);
-            (Vec::new(), None, None)
+            (None, None, None)
         }
     };
     // What the journal changed since the index was written, by id (None: gone).
@@ -578,10 +600,28 @@ pub(super) fn refresh<'c>(
 
     let unchanged = last_seen.is_some_and(|seen| seen.same(&folder) && seen.settled());
     if whole && unchanged && check == ListCheck::Trust {
-        let listed = if changed_since.is_empty() {
-            indexed // already in list order
-        } else {
-            let mut listed: Vec<Indexed> = indexed
+        let Some(index) = index else { return Ok((Vec::new(), joined(problems))) }; // whole: never None
+        if !too_long(index.entries.len()) {
+            // The entries as read (already in list order), with the journal's changes applied
+            // in place: no copy of the list.
+            let mut entries = index.entries;
+            if !changed_since.is_empty() {
+                entries.retain_mut(|entry| match changed_since.remove(&entry.id) {
+                    Some(Some(new)) => {
+                        *entry = new.entry;
+                        true
+                    }
+                    Some(None) => false,
+                    None => true,
+                });
+                entries.extend(changed_since.into_values().flatten().map(|i| i.entry));
+                entries.sort_by(list_order);
+            }
+            return Ok((entries, joined(problems)));
+        }
+        let listed = {
+            let mut listed: Vec<Indexed> = index
+                .into_indexed()
                 .into_iter()
                 .filter_map(|old| match changed_since.remove(&old.entry.id) {
                     Some(new) => new,
@@ -597,7 +637,8 @@ pub(super) fn refresh<'c>(
         }
         return Ok((listed.into_iter().map(|i| i.entry).collect(), joined(problems)));
     }
-    let mut known: HashMap<String, Indexed> = indexed.into_iter().map(|i| (i.entry.id.clone(), i)).collect();
+    let mut known: HashMap<String, Indexed> =
+        index.map(Index::into_indexed).unwrap_or_default().into_iter().map(|i| (i.entry.id.clone(), i)).collect();
     for (id, change) in changed_since {
         match change {
             Some(indexed) => known.insert(id, indexed),
