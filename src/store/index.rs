@@ -406,7 +406,8 @@ fn read_index(store: &Store) -> Cached<Index> {
     Cached::Good(Index { header, stamps, entries })
 }
 
-/// Parse the entry lines, on two threads when there are many.
+/// Parse the entry lines, on two threads when there are very many (below that, a second thread
+/// costs more than it saves).
 fn parse_entries(lines: &[&[u8]]) -> Option<(Vec<Stamp>, Vec<ListEntry>)> {
     let parse = |part: &[&[u8]]| -> Option<(Vec<Stamp>, Vec<ListEntry>)> {
         let mut stamps = Vec::with_capacity(part.len());
@@ -418,7 +419,7 @@ fn parse_entries(lines: &[&[u8]]) -> Option<(Vec<Stamp>, Vec<ListEntry>)> {
         }
         Some((stamps, entries))
     };
-    if lines.len() < 4096 {
+    if lines.len() < 40960 {
         return parse(lines);
     }
     let (first, second) = lines.split_at(lines.len() / 2);
