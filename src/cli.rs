@@ -321,56 +321,84 @@ pub fn import(store: &Store, file: &str, status: ImportStatus, now: DateTime<Utc
     Ok(format!("{}\n", record.id))
 }
 
-/// `physio-intake list [--format json|text]`
-pub fn list(store: &Store, format: Format) -> Result<String, CliError> {
-    let content = content()?;
-    let listing = store.list(content)?;
+/// `physio-intake list [--format json|text] [--verify]`, written to `out` as it is made (a
+/// listing of 100,000 records is 35 MB of JSON: never held twice). A failed write (a closed pipe,
+/// as with `| head`) is not an error.
+pub fn list_to(store: &Store, format: Format, verify: bool, out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    let listing = listing_of(store, verify)?;
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let _ = match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, &listing).map_err(std::io::Error::from),
+        Format::Text => out.write_all(list_text(&listing).as_bytes()),
+    }
+    .and_then(|()| if format == Format::Json { out.write_all(b"\n") } else { Ok(()) })
+    .and_then(|()| out.flush());
+    Ok(())
+}
+
+/// `physio-intake list [--format json|text] [--verify]`, as one string.
+pub fn list(store: &Store, format: Format, verify: bool) -> Result<String, CliError> {
+    let listing = listing_of(store, verify)?;
     match format {
         Format::Json => to_json(&listing),
-        Format::Text => {
-            let mut out = String::new();
-            if listing.records.is_empty() {
-                out.push_str("No records yet.\n");
-            } else {
-                let _ = writeln!(out, "{:<26}  {:<10}  {:<11}  {:<14}  PATIENT", "ID", "VISIT", "STATUS", "VERDICT");
-                let flagged = listing.records.iter().filter(|r| r.integrity.is_some()).count();
-                if flagged > 0 {
-                    let _ = writeln!(
-                        out,
-                        "! {flagged} record(s) marked !INTEGRITY: the stored result does not match their answers; `show ID` says how"
-                    );
-                }
-                for r in &listing.records {
-                    let verdict = r.verdict.as_ref().map_or("?".to_owned(), crate::words::verdict_code);
-                    let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
-                    let status = match &r.integrity {
-                        Some(_) => format!("{status} !INTEGRITY"),
-                        None => status,
-                    };
-                    let _ = writeln!(
-                        out,
-                        "{:<26}  {:<10}  {:<11}  {:<14}  {}",
-                        r.id,
-                        r.visit_date.as_deref().unwrap_or("–"),
-                        status,
-                        verdict,
-                        r.patient.as_deref().unwrap_or("(no name)")
-                    );
-                }
-            }
-            if let Some(why) = &listing.index_rebuilt {
-                let _ = writeln!(out, "\nNote: {why}.");
-            }
-            if !listing.quarantined.is_empty() {
-                let _ =
-                    writeln!(out, "\nQUARANTINED (moved aside, never deleted: {} file(s))", listing.quarantined.len());
-                for q in &listing.quarantined {
-                    let _ = writeln!(out, "  {}  {}", q.problem, q.file.display());
-                }
-            }
-            Ok(out)
+        Format::Text => Ok(list_text(&listing)),
+    }
+}
+
+fn listing_of(store: &Store, verify: bool) -> Result<crate::store::records::Listing, CliError> {
+    let check = if verify { crate::store::index::ListCheck::Verify } else { crate::store::index::ListCheck::Trust };
+    // The content is loaded only if a record file must be read: a warm list reads none.
+    match store.list_loading(&|| Content::embedded().ok(), check) {
+        Ok(listing) => Ok(listing),
+        Err(e) => {
+            content()?; // say what is wrong with the content, if that is what failed
+            Err(e.into())
         }
     }
+}
+
+fn list_text(listing: &crate::store::records::Listing) -> String {
+    let mut out = String::new();
+    if listing.records.is_empty() {
+        out.push_str("No records yet.\n");
+    } else {
+        let _ = writeln!(out, "{:<26}  {:<10}  {:<11}  {:<14}  PATIENT", "ID", "VISIT", "STATUS", "VERDICT");
+        let flagged = listing.records.iter().filter(|r| r.integrity.is_some()).count();
+        if flagged > 0 {
+            let _ = writeln!(
+                out,
+                "! {flagged} record(s) marked !INTEGRITY: the stored result does not match their answers; `show ID` says how"
+            );
+        }
+        for r in &listing.records {
+            let verdict = r.verdict.as_ref().map_or("?".to_owned(), crate::words::verdict_code);
+            let status = if r.read_only { format!("{} (ro)", r.status) } else { r.status.clone() };
+            let status = match &r.integrity {
+                Some(_) => format!("{status} !INTEGRITY"),
+                None => status,
+            };
+            let _ = writeln!(
+                out,
+                "{:<26}  {:<10}  {:<11}  {:<14}  {}",
+                r.id,
+                r.visit_date.as_deref().unwrap_or("–"),
+                status,
+                verdict,
+                r.patient.as_deref().unwrap_or("(no name)")
+            );
+        }
+    }
+    if let Some(why) = &listing.index_rebuilt {
+        let _ = writeln!(out, "\nNote: {why}.");
+    }
+    if !listing.quarantined.is_empty() {
+        let _ = writeln!(out, "\nQUARANTINED (moved aside, never deleted: {} file(s))", listing.quarantined.len());
+        for q in &listing.quarantined {
+            let _ = writeln!(out, "  {}  {}", q.problem, q.file.display());
+        }
+    }
+    out
 }
 
 fn answer_text(record: &Record, item: &str) -> Option<String> {

@@ -51,6 +51,10 @@ enum Command {
     List {
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Check every record file's size, times and inode against the index, even when the
+        /// records folder looks unchanged: sees a file another program rewrote in place.
+        #[arg(long)]
+        verify: bool,
     },
     /// One record as its chart note in plain text (the same as `export ID --format text`).
     Show {
@@ -123,7 +127,13 @@ fn main() -> ExitCode {
         Some(Command::Screen { file, format }) => cli::screen(&file, format.unwrap_or_else(default_format), today),
         Some(Command::Rules { format }) => cli::rules(format.unwrap_or_else(default_format)),
         Some(Command::Import { ref file, status }) => store().and_then(|s| cli::import(&s, file, status, now)),
-        Some(Command::List { format }) => store().and_then(|s| cli::list(&s, format.unwrap_or_else(default_format))),
+        Some(Command::List { format, verify }) => {
+            // Written as it is made: a long listing is never held whole as text.
+            let written = store().and_then(|s| {
+                cli::list_to(&s, format.unwrap_or_else(default_format), verify, &mut std::io::stdout().lock())
+            });
+            written.map(|()| String::new())
+        }
         Some(Command::Show { ref id }) => store().and_then(|s| cli::show(&s, id)),
         Some(Command::Export { ref id, format }) => store().and_then(|s| cli::export(&s, id, format)),
         Some(Command::ExportQuestionnaire { with_codesystems }) => cli::export_questionnaire(with_codesystems),

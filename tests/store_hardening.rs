@@ -236,8 +236,13 @@ fn symlinked_record_draft_and_index_are_quarantined_never_read_or_written_throug
     std::os::unix::fs::symlink(&draft_target, data.join("drafts").join(format!("{draft_id}.json"))).unwrap();
     let index_target = outside.path().join("index-target");
     std::fs::write(&index_target, b"outside index").unwrap();
+    store.list(content()).unwrap(); // the index and its journal are written by a list
     std::fs::remove_file(data.join("records/index.json")).unwrap();
     std::os::unix::fs::symlink(&index_target, data.join("records/index.json")).unwrap();
+    let journal_target = outside.path().join("journal-target");
+    std::fs::write(&journal_target, b"outside journal").unwrap();
+    std::fs::remove_file(data.join("records/index.journal")).unwrap();
+    std::os::unix::fs::symlink(&journal_target, data.join("records/index.journal")).unwrap();
 
     let listing = store.list(content()).unwrap();
     assert_eq!(listing.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![real.id.as_str()]);
@@ -251,8 +256,9 @@ fn symlinked_record_draft_and_index_are_quarantined_never_read_or_written_throug
     assert_eq!(std::fs::read(&record_target).unwrap(), copy.as_bytes());
     assert_eq!(std::fs::read(&draft_target).unwrap(), b"outside draft");
     assert_eq!(std::fs::read(&index_target).unwrap(), b"outside index");
+    assert_eq!(std::fs::read(&journal_target).unwrap(), b"outside journal");
     let categories: Vec<String> = store.quarantined().into_iter().map(|q| q.problem).collect();
-    assert_eq!(categories.iter().filter(|c| *c == "not_a_file").count(), 3, "{categories:?}");
+    assert_eq!(categories.iter().filter(|c| *c == "not_a_file").count(), 4, "{categories:?}");
     for q in store.quarantined() {
         assert!(std::fs::symlink_metadata(&q.file).unwrap().file_type().is_symlink(), "the link itself is kept");
     }
@@ -269,8 +275,11 @@ fn a_fifo_in_every_place_a_file_is_read_never_hangs_list_show_export_or_recovery
     mkfifo(&data.join("drafts").join(format!("{}.json", new_id(at(4)).unwrap())));
     mkfifo(&data.join("records").join(format!("{}.lock", record.id)));
     mkfifo(&data.join("records/history").join(format!("{}.r1.json", record.id)));
+    store.list(content()).unwrap(); // the index and its journal are written by a list
     std::fs::remove_file(data.join("records/index.json")).unwrap();
     mkfifo(&data.join("records/index.json"));
+    std::fs::remove_file(data.join("records/index.journal")).unwrap();
+    mkfifo(&data.join("records/index.journal"));
     std::os::unix::fs::symlink("/dev/zero", data.join("records").join(format!("{}.json", new_id(at(5)).unwrap())))
         .unwrap();
 

@@ -599,7 +599,9 @@ fn the_canary_name_never_reaches_standard_error_or_any_file_outside_the_records(
         .unwrap()
         .write_all(&bytes[..bytes.len() - 40])
         .unwrap();
-    let listed = sandbox.run(&["list", "--format", "json"], None, true);
+    // Changed in place, not replaced by a rename: the records folder looks unchanged, so only a
+    // verifying list sees it (an ordinary one would when the record is opened).
+    let listed = sandbox.run(&["list", "--format", "json", "--verify"], None, true);
     let listing: Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listing["quarantined"][0]["problem"], "truncated", "{listing}");
     for args in [

@@ -231,7 +231,7 @@ fn a_failed_save_says_not_saved_and_leaves_the_previous_file_and_no_temporary_fi
 fn opening_the_store_sweeps_leftovers_of_killed_saves_but_not_of_running_ones() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let records = store.records_dir();
+    let records = store.records_temp_dir(); // saves to records/ keep their temporary files here
     let dead = records.join(".tmp-4000000000-00aa-X.json"); // no such process
     let alive = records.join(format!(".tmp-{}-00bb-Y.json", std::process::id()));
     std::fs::write(&dead, b"plaintext copy").unwrap();

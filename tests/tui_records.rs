@@ -175,6 +175,25 @@ fn a_record_open_in_another_app_opens_read_only_naming_who_has_it() {
 }
 
 #[test]
+fn quitting_releases_the_record_with_its_lock_file_and_the_next_app_edits_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = saved_record(dir.path(), json!({}), Status::InProgress);
+    let lock_file = dir.path().join("records").join(format!("{}.lock", record.id));
+    let mut first = Clinic::open(dir.path());
+    first.go_to_records();
+    first.press(KeyCode::Enter);
+    assert!(lock_file.exists(), "held while open");
+    first.ctrl('q');
+    assert!(first.quit);
+    assert!(!lock_file.exists(), "quitting removes the lock file it held");
+
+    let mut second = Clinic::open(dir.path());
+    second.go_to_records();
+    second.press(KeyCode::Enter);
+    assert_eq!(second.session().read_only, None, "free again: the next app edits it");
+}
+
+#[test]
 fn a_follow_up_carries_the_story_asks_the_safety_screen_again_and_marks_meaningful_change() {
     let dir = tempfile::tempdir().unwrap();
     let first = saved_record(

@@ -11,11 +11,19 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 
 /// Save `bytes` as `dir/name`, atomically and durably.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    write_atomic_via(dir, dir, name, bytes)
+}
+
+/// As [`write_atomic`], with the temporary file in `temp_dir` (a folder of `dir` on the same file
+/// system, so the rename is still atomic): the records folder keeps its temporary files in
+/// `records/.tmp/`, so that sweeping a killed save's leftovers never has to read a folder of
+/// 100,000 records.
+pub fn write_atomic_via(dir: &Path, temp_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
     let mut suffix = [0u8; 8];
     getrandom::fill(&mut suffix).map_err(|_| StoreError::NotSaved("no random name for the temporary file".into()))?;
     let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     // The pid lets a sweep tell a killed save's leftover from another running instance's save.
-    let temp_path = dir.join(format!("{TEMP_PREFIX}{}-{suffix}-{name}", std::process::id()));
+    let temp_path = temp_dir.join(format!("{TEMP_PREFIX}{}-{suffix}-{name}", std::process::id()));
     let result = write_then_rename(&temp_path, &dir.join(name), dir, bytes);
     if result.is_err() {
         // The temporary file is a plaintext copy: do not leave it behind.
@@ -49,11 +57,16 @@ pub fn sweep_temporary_files(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else { continue };
-        let writer = rest.split('-').next().and_then(|pid| pid.parse::<u32>().ok());
-        if !writer.is_some_and(process_is_running) {
+        if is_left_over(rest) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// A temporary file's name after [`TEMP_PREFIX`]: whether its writer is no longer running.
+pub fn is_left_over(rest: &str) -> bool {
+    let writer = rest.split('-').next().and_then(|pid| pid.parse::<u32>().ok());
+    !writer.is_some_and(process_is_running)
 }
 
 fn process_is_running(pid: u32) -> bool {

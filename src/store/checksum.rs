@@ -32,3 +32,9 @@ pub fn verify(mut body: Map<String, Json>) -> Result<Map<String, Json>, Mismatch
     let Some(Json::String(stored)) = body.remove(FIELD) else { return Err(Mismatch::Missing) };
     if stored == of(&body) { Ok(body) } else { Err(Mismatch::Wrong) }
 }
+
+/// The checksum of raw bytes, in the same `crc32:…` form: for files that are not one JSON object
+/// (the list index's entry lines, each line of its journal).
+pub fn of_bytes(bytes: &[u8]) -> String {
+    format!("crc32:{:08x}", crc32fast::hash(bytes))
+}

@@ -73,7 +73,7 @@ fn kind_of(file_type: std::fs::FileType) -> Option<&'static str> {
 
 /// Check an open file: a plain file, owned by us, small enough. A file of ours that others can
 /// read is tightened to 0600 (we created it).
-fn check_open(file: &File) -> Result<u64, Refused> {
+fn check_open(file: &File, max_bytes: u64) -> Result<u64, Refused> {
     let metadata = file.metadata().map_err(Refused::Io)?;
     if let Some(what) = kind_of(metadata.file_type()) {
         return Err(Refused::NotAFile(what));
@@ -81,7 +81,7 @@ fn check_open(file: &File) -> Result<u64, Refused> {
     if metadata.uid() != super::os::euid() {
         return Err(Refused::Foreign);
     }
-    if metadata.len() > MAX_FILE_BYTES {
+    if metadata.len() > max_bytes {
         return Err(Refused::TooLarge);
     }
     if metadata.mode() & 0o077 != 0 {
@@ -103,6 +103,12 @@ fn classify_open(error: std::io::Error) -> Refused {
 /// Open a data-folder file for reading (or, with `write`, reading and writing) without following
 /// a symbolic link and without blocking on a FIFO, and check what it is before anything is read.
 pub fn open_existing(path: &Path, write: bool) -> Result<File, Refused> {
+    open_existing_up_to(path, write, MAX_FILE_BYTES)
+}
+
+/// As [`open_existing`], for a file that may be larger than [`MAX_FILE_BYTES`] (the list index
+/// holds a line per record): refused above `max_bytes`.
+pub fn open_existing_up_to(path: &Path, write: bool, max_bytes: u64) -> Result<File, Refused> {
     // Look before opening: opening a device can have effects of its own.
     let seen = std::fs::symlink_metadata(path).map_err(classify_open)?;
     if let Some(what) = kind_of(seen.file_type()) {
@@ -114,10 +120,30 @@ pub fn open_existing(path: &Path, write: bool) -> Result<File, Refused> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
         .open(path)
         .map_err(classify_open)?;
-    check_open(&file)?;
+    check_open(&file, max_bytes)?;
     let now = file.metadata().map_err(Refused::Io)?;
     if now.ino() != seen.ino() || now.dev() != seen.dev() {
         // Swapped between the look and the open.
+        return Err(Refused::NotAFile("replaced while it was being opened"));
+    }
+    Ok(file)
+}
+
+/// Open an existing data-folder file to append to it (O_APPEND, so concurrent appenders never
+/// overwrite each other), checked as [`open_existing`] does: never through a link or a FIFO.
+pub fn open_append(path: &Path, max_bytes: u64) -> Result<File, Refused> {
+    let seen = std::fs::symlink_metadata(path).map_err(classify_open)?;
+    if let Some(what) = kind_of(seen.file_type()) {
+        return Err(Refused::NotAFile(what));
+    }
+    let file = OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
+        .open(path)
+        .map_err(classify_open)?;
+    check_open(&file, max_bytes)?;
+    let now = file.metadata().map_err(Refused::Io)?;
+    if now.ino() != seen.ino() || now.dev() != seen.dev() {
         return Err(Refused::NotAFile("replaced while it was being opened"));
     }
     Ok(file)

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
 /// Who holds a lock. No patient data: a user name, a machine name, a process id and a time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,9 +39,43 @@ impl Holder {
 }
 
 /// Held while a record is open for editing; released when dropped (or when the process dies).
+/// Dropped, the lock file stays (empty of patient data: who and since when); released with
+/// [`RecordLock::release_and_remove`], it is removed too.
 #[derive(Debug)]
 pub struct RecordLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
+}
+
+impl RecordLock {
+    /// Release the lock and remove its file, if the file at the lock's name is still the one
+    /// this lock holds (never another instance's newer lock file, never a link planted there).
+    /// The file is removed while the lock is still held, then the lock is released, so no other
+    /// instance can have taken it in between; one that opened the old file meanwhile finds it
+    /// removed once it gets the lock, and tries again with a new one (see [`acquire`]).
+    pub fn release_and_remove(self) -> Result<(), StoreError> {
+        let io = |e: std::io::Error| StoreError::Io(format!("cannot remove the record's lock file: {}", io_words(&e)));
+        let ours = self.file.metadata().map_err(io)?;
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(there) if there.dev() == ours.dev() && there.ino() == ours.ino() => {
+                std::fs::remove_file(&self.path).map_err(io)?;
+            }
+            Ok(_) => {}                                              // not ours any more: left alone
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {} // already gone
+            Err(e) => return Err(io(e)),
+        }
+        let _ = self.file.unlock();
+        Ok(())
+    }
+}
+
+/// Whether `file` (just locked) is still the file at `path`: a holder that released its lock
+/// removed the file first, and a lock on a removed file protects nothing.
+fn still_at(file: &File, path: &Path) -> bool {
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(ours), Ok(there)) => ours.dev() == there.dev() && ours.ino() == there.ino(),
+        _ => false,
+    }
 }
 
 #[derive(Debug)]
@@ -69,6 +104,16 @@ pub fn open_lock_file(path: &Path) -> Result<File, Refused> {
 }
 
 pub fn acquire(path: &Path, holder: &Holder) -> Result<LockOutcome, StoreError> {
+    for _ in 0..8 {
+        if let Some(outcome) = acquire_once(path, holder)? {
+            return Ok(outcome);
+        }
+    }
+    Err(StoreError::Io("cannot lock the record: its lock file keeps being replaced".into()))
+}
+
+/// One try; `None` when the file locked was removed by its releasing holder meanwhile.
+fn acquire_once(path: &Path, holder: &Holder) -> Result<Option<LockOutcome>, StoreError> {
     let io = |e: std::io::Error| StoreError::Io(format!("cannot lock the record: {}", io_words(&e)));
     let mut file = match open_lock_file(path) {
         Ok(file) => file,
@@ -83,11 +128,14 @@ pub fn acquire(path: &Path, holder: &Holder) -> Result<LockOutcome, StoreError> 
     };
     match file.try_lock() {
         Ok(()) => {
+            if !still_at(&file, path) {
+                return Ok(None);
+            }
             let text = serde_json::to_vec(holder).unwrap_or_default();
             file.set_len(0).map_err(io)?;
             file.seek(SeekFrom::Start(0)).map_err(io)?;
             file.write_all(&text).map_err(io)?;
-            Ok(LockOutcome::Acquired(RecordLock { _file: file }))
+            Ok(Some(LockOutcome::Acquired(RecordLock { file, path: path.to_path_buf() })))
         }
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut text = String::new();
@@ -96,7 +144,7 @@ pub fn acquire(path: &Path, holder: &Holder) -> Result<LockOutcome, StoreError> 
                 .read_to_string(&mut text)
                 .ok()
                 .and_then(|_| serde_json::from_str(&text).ok());
-            Ok(LockOutcome::HeldBy(holder))
+            Ok(Some(LockOutcome::HeldBy(holder)))
         }
         Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
     }

@@ -5,9 +5,11 @@
 //! ```text
 //! records/<id>.json            the current revision of each record
 //! records/<id>.lock            held while a record is open for editing (who and since when)
-//! records/index.json           a cache for `list` with a CRC-32, rebuilt from the files when
-//!                              stale or when the checksum does not match
+//! records/index.json           a cache for `list` (compacted now and then, atomically) with
+//!                              CRC-32s, rebuilt from the files when stale or damaged
+//! records/index.journal        its append-only journal: one checksummed line per save
 //! records/history/<id>.r<N>.json  earlier revisions of amended records, never rewritten
+//! records/.tmp/                the temporary files of saves to records/ (swept at start)
 //! drafts/<id>.json             the form as it was being typed, with its owner (host, pid, start)
 //! quarantine/                  files that failed to load, moved aside, never deleted (links,
 //!                              FIFOs and devices too, as `not_a_file`: never followed or read)
@@ -26,6 +28,7 @@ pub mod os;
 pub mod practice;
 pub mod records;
 pub mod resolve;
+pub mod search;
 
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
@@ -199,6 +202,7 @@ impl Store {
         let mut store = Store { root: root.to_path_buf(), warnings: Vec::new() };
         let inside = [
             store.records_dir(),
+            store.records_temp_dir(),
             store.history_dir(),
             store.drafts_dir(),
             store.quarantine_dir(),
@@ -228,7 +232,9 @@ impl Store {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
         }
-        for dir in [store.records_dir(), store.history_dir(), store.drafts_dir(), store.practice_dir()] {
+        // Not the records folder itself: its saves keep their temporary files in records/.tmp/
+        // (a leftover of an older version there is swept by the next list that checks the files).
+        for dir in [store.records_temp_dir(), store.history_dir(), store.drafts_dir(), store.practice_dir()] {
             atomic::sweep_temporary_files(&dir);
         }
         Ok(store)
@@ -240,6 +246,11 @@ impl Store {
 
     pub fn records_dir(&self) -> PathBuf {
         self.root.join("records")
+    }
+
+    /// Where saves to the records folder write their temporary files.
+    pub fn records_temp_dir(&self) -> PathBuf {
+        self.root.join("records").join(".tmp")
     }
 
     pub fn history_dir(&self) -> PathBuf {

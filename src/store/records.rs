@@ -1,6 +1,6 @@
 //! Saving, loading, amending and listing assessment records.
 
-use super::atomic::write_atomic;
+use super::atomic::{write_atomic, write_atomic_via};
 use super::files::{self, Refused};
 use super::index::{self, ListEntry};
 use super::lock::{self, Holder, LockOutcome, RecordLock};
@@ -33,7 +33,16 @@ pub struct Quarantined {
 #[derive(Debug)]
 pub struct Editing {
     pub id: String,
-    _lock: RecordLock,
+    lock: RecordLock,
+}
+
+impl Editing {
+    /// Done editing (the app quits or closes the record): release the lock and remove its
+    /// file, if it is still this lock's (see [`RecordLock::release_and_remove`]). Dropping an
+    /// `Editing` releases the lock too, but leaves the file.
+    pub fn release(self) -> Result<(), StoreError> {
+        self.lock.release_and_remove()
+    }
 }
 
 impl Store {
@@ -56,7 +65,7 @@ impl Store {
             return Err(StoreError::NotSaved(format!("a record with id {} already exists", record.id)));
         }
         let bytes = record.to_bytes().map_err(|p| StoreError::NotSaved(p.describe()))?;
-        write_atomic(&self.records_dir(), &format!("{}.json", record.id), &bytes)?;
+        write_atomic_via(&self.records_dir(), &self.records_temp_dir(), &format!("{}.json", record.id), &bytes)?;
         index::note_saved(self, record);
         Ok(())
     }
@@ -75,7 +84,7 @@ impl Store {
             self.quarantine(&lock_path, refused.category())?;
         }
         Ok(match lock::acquire(&lock_path, holder)? {
-            LockOutcome::Acquired(lock) => Ok(Editing { id: id.to_owned(), _lock: lock }),
+            LockOutcome::Acquired(lock) => Ok(Editing { id: id.to_owned(), lock }),
             LockOutcome::HeldBy(holder) => Err(holder),
         })
     }
@@ -114,7 +123,7 @@ impl Store {
             // The original entry is kept, byte for byte, before the amendment replaces it.
             write_atomic(&self.history_dir(), &format!("{}.r{}.json", record.id, on_disk.revision), &on_disk_bytes)?;
         }
-        write_atomic(&self.records_dir(), &format!("{}.json", record.id), &bytes)?;
+        write_atomic_via(&self.records_dir(), &self.records_temp_dir(), &format!("{}.json", record.id), &bytes)?;
         index::note_saved(self, record);
         Ok(())
     }
@@ -255,7 +264,24 @@ impl Store {
     /// Every record, newest visit first, and what is in quarantine. Uses the index for records
     /// whose file has not changed since it was indexed; the files are the truth.
     pub fn list(&self, content: &Content) -> Result<Listing, StoreError> {
-        let (records, index_rebuilt) = index::refresh(self, content)?;
+        self.list_checked(content, index::ListCheck::Trust)
+    }
+
+    /// As [`Store::list`]; with [`index::ListCheck::Verify`] every record file's stamp is checked
+    /// even when the records folder looks unchanged (`list --verify`: sees a file another program
+    /// rewrote in place).
+    pub fn list_checked(&self, content: &Content, check: index::ListCheck) -> Result<Listing, StoreError> {
+        self.list_loading(&|| Some(content), check)
+    }
+
+    /// As [`Store::list_checked`], loading the content only if a record file has to be read
+    /// (a warm list reads none): for a command whose whole run is the list.
+    pub fn list_loading<'c>(
+        &self,
+        content: &dyn Fn() -> Option<&'c Content>,
+        check: index::ListCheck,
+    ) -> Result<Listing, StoreError> {
+        let (records, index_rebuilt) = index::refresh(self, content, check)?;
         Ok(Listing { records, quarantined: self.quarantined(), index_rebuilt })
     }
 }

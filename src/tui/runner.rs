@@ -100,6 +100,7 @@ impl Runner {
                 }
                 if effect == Effect::Quit {
                     self.flush_draft(app);
+                    self.release_editing();
                     done.push(effect);
                     return done;
                 }
@@ -114,8 +115,38 @@ impl Runner {
         done
     }
 
-    /// Run until quit, a signal, or a lost terminal; the last draft is flushed in every case.
+    /// Run until quit, a signal, or a lost terminal; the last draft is flushed in every case,
+    /// and the record being edited is released with its lock file (a kill leaves the file, and
+    /// the next instance takes the lock all the same: the lock is the kernel's, not the file's).
     pub fn run<B: Backend>(
+        &mut self,
+        app: &mut App,
+        theme: Theme,
+        terminal: &mut Terminal<B>,
+        wakes: &Receiver<Wake>,
+    ) -> Ending {
+        let ending = self.run_until_the_end(app, theme, terminal, wakes);
+        self.release_editing();
+        ending
+    }
+
+    /// Done with the record being edited, if any: release its lock and remove its file. A lock
+    /// file left behind (a failed removal) only tells the next instance who had it last.
+    pub fn release_editing(&mut self) {
+        if let Some(editing) = self.editing.take() {
+            let _ = editing.release();
+        }
+    }
+
+    /// Hold this record's lock from now on, done with any other.
+    fn hold(&mut self, editing: Editing) {
+        if self.editing.as_ref().is_some_and(|held| held.id != editing.id) {
+            self.release_editing();
+        }
+        self.editing = Some(editing);
+    }
+
+    fn run_until_the_end<B: Backend>(
         &mut self,
         app: &mut App,
         theme: Theme,
@@ -215,7 +246,7 @@ impl Runner {
                 Some(Msg::UnfinishedFound(self.store.discard_unfinished(&id).map(|()| self.store.unfinished())))
             }
             Effect::ReleaseRecord => {
-                self.editing = None;
+                self.release_editing();
                 None
             }
             Effect::ListRecords => Some(Msg::RecordsListed(self.store.list(content).map(|l| l.records))),
@@ -272,7 +303,7 @@ impl Runner {
         }
         match self.store.edit(id, &Holder::this_process(Utc::now()))? {
             Ok(editing) => {
-                self.editing = Some(editing);
+                self.hold(editing);
                 Ok(())
             }
             Err(holder) => {
@@ -289,11 +320,11 @@ impl Runner {
             Decoded::Current(record) => *record,
             Decoded::Newer { .. } => return Err(StoreError::ReadOnly(id.to_owned())),
         };
-        self.editing = None;
+        self.release_editing();
         let mut locked_by = None;
         if !record.status.is_final() {
             match self.store.edit(id, &Holder::this_process(Utc::now()))? {
-                Ok(editing) => self.editing = Some(editing),
+                Ok(editing) => self.hold(editing),
                 Err(holder) => {
                     locked_by = Some(holder.map(|h| h.describe()).unwrap_or_else(|| "another program".into()))
                 }
@@ -317,19 +348,14 @@ impl Runner {
             self.discard_session_draft();
             // Hold the lock from now on, so a second instance opens it read-only.
             if let Ok(Ok(editing)) = self.store.edit(&record.id, &Holder::this_process(Utc::now())) {
-                self.editing = Some(editing);
+                self.hold(editing);
             }
             return Ok(record);
         }
-        let editing = match self.editing.take() {
-            Some(editing) if editing.id == record.id => editing,
-            _ => match self.store.edit(&record.id, &Holder::this_process(Utc::now()))? {
-                Ok(editing) => editing,
-                Err(holder) => {
-                    let who = holder.map(|h| h.describe()).unwrap_or_else(|| "another program".into());
-                    return Err(StoreError::NotSaved(format!("the record is open for editing by {who}")));
-                }
-            },
+        // The lock of this record (held since it was opened, or taken now: `lock` keeps it).
+        self.lock(&record.id)?;
+        let Some(editing) = self.editing.take() else {
+            return Err(StoreError::NotSaved("the record's lock was lost".into()));
         };
         let result = self.store.save(&editing, &record, content);
         self.editing = Some(editing);

@@ -5,6 +5,7 @@ use super::Screen;
 use super::home::Home;
 use crate::report::ReferralVerdict;
 use crate::store::index::ListEntry;
+use crate::store::search::RecordFilter;
 use crate::tui::app::{Effect, Shared};
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
@@ -28,14 +29,15 @@ pub struct Records {
     pub shown: Vec<usize>,
     /// The list is being read: the screen says so instead of "no records".
     pub loading: bool,
-    /// Lowercased words to search per entry, built once.
-    haystacks: Vec<String>,
+    /// Each entry's lowercased text, built once per loaded list; a key that narrows the filter
+    /// searches only what the previous filter matched (under a frame at 100,000 records).
+    search: RecordFilter,
 }
 
 impl Records {
     pub fn new(entries: Vec<ListEntry>) -> Records {
-        let haystacks = entries.iter().map(haystack).collect();
-        let mut records = Records { entries, haystacks, ..Records::default() };
+        let search = RecordFilter::new(&entries);
+        let mut records = Records { entries, search, ..Records::default() };
         records.refilter();
         records
     }
@@ -57,10 +59,7 @@ impl Records {
     }
 
     fn refilter(&mut self) {
-        let words: Vec<String> = self.filter.split_whitespace().map(str::to_lowercase).collect();
-        self.shown = (0..self.entries.len())
-            .filter(|&i| self.haystacks.get(i).is_some_and(|h| words.iter().all(|w| h.contains(w.as_str()))))
-            .collect();
+        self.shown = self.search.matching_from(&self.filter);
         self.cursor = 0;
     }
 
@@ -164,16 +163,4 @@ fn row(r: &ListEntry) -> Row<'static> {
         verdict,
         r.patient.as_deref().unwrap_or("(no name)").to_owned(),
     ])
-}
-
-/// What the filter searches in one record, lowercased once.
-fn haystack(r: &ListEntry) -> String {
-    format!(
-        "{} {} {} {}",
-        r.patient.as_deref().unwrap_or(""),
-        r.visit_date.as_deref().unwrap_or(""),
-        r.status.replace('_', " "),
-        r.verdict.as_ref().map_or(String::new(), |v| format!("{} {}", v.massage, v.referral))
-    )
-    .to_lowercase()
 }
