@@ -201,16 +201,20 @@ fn main() -> ExitCode {
             }
         }
         None => {
-            return match (store(), physio_intake::content::Content::embedded()) {
-                (Ok(store), Ok(content)) => {
+            // The content loads on its own thread while the store opens and the terminal is set
+            // up; the app draws its first frame before it waits for it.
+            let loading =
+                std::thread::Builder::new().name("content".into()).spawn(physio_intake::content::Content::embedded);
+            let content = move || match loading {
+                Ok(thread) => thread.join().unwrap_or_else(|_| physio_intake::content::Content::embedded()),
+                Err(_) => physio_intake::content::Content::embedded(),
+            };
+            return match store() {
+                Ok(store) => {
                     ExitCode::from(u8::try_from(physio_intake::tui::run(content, store, args.mouse)).unwrap_or(1))
                 }
-                (Err(error), _) => {
+                Err(error) => {
                     error.lines.iter().for_each(|l| eprintln!("physio-intake: {l}"));
-                    ExitCode::from(1)
-                }
-                (_, Err(error)) => {
-                    eprintln!("physio-intake: {error}");
                     ExitCode::from(1)
                 }
             };

@@ -25,7 +25,7 @@ trait Browse {
 impl Browse for Clinic {
     fn go_to_records(&mut self) {
         // Records is above Quit, at the bottom of Home.
-        let cursor = physio_intake::tui::screens::home::entries(&self.app).len() - 2;
+        let cursor = physio_intake::tui::screens::home::entries(&self.app.drafts).len() - 2;
         self.app.screen = Screen::Home(Home { cursor });
         self.press(KeyCode::Enter);
         assert!(matches!(self.app.screen, Screen::Records(_)));

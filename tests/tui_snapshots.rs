@@ -559,3 +559,29 @@ fn every_dialog_renders_at_every_size_up_to_300x100() {
     assert!(screens.len() >= 10);
     sweep(&screens, &layout_sizes());
 }
+
+/// The first frame is drawn before the content loads, by its own function: it must be, cell for
+/// cell and style for style, the home screen the app then draws, or the screen would jump.
+#[test]
+fn the_first_frame_drawn_before_the_content_is_the_home_screen_the_app_draws() {
+    let app = app();
+    for (width, height) in [(80, 24), (120, 40), (300, 100), (79, 24), (40, 10), (1, 1), (0, 0)] {
+        for colour in [true, false] {
+            let theme = Theme { colour };
+            let draw = |first: bool| {
+                let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
+                terminal
+                    .draw(|frame| {
+                        if first {
+                            physio_intake::tui::view::first_frame(theme, frame)
+                        } else {
+                            view(&app, theme, frame)
+                        }
+                    })
+                    .unwrap_or_else(|e| match e {});
+                terminal.backend().buffer().clone()
+            };
+            assert_eq!(draw(true), draw(false), "{width}x{height}, colour {colour}");
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub mod theme;
 pub mod view;
 pub mod width;
 
-use crate::content::Content;
+use crate::content::{Content, LoadError};
 use crate::store::Store;
 use app::App;
 use ratatui::Terminal;
@@ -33,7 +33,9 @@ use ratatui::backend::CrosstermBackend;
 use runner::{Ending, Runner};
 
 /// Run the app on the real terminal until the clinician quits. Returns the process exit status.
-pub fn run(content: &'static Content, store: Store, mouse: bool) -> i32 {
+/// `content` gives the clinical content, waiting for it if it is still loading: the first frame
+/// is drawn before it is asked for.
+pub fn run(content: impl FnOnce() -> Result<&'static Content, &'static LoadError>, store: Store, mouse: bool) -> i32 {
     run_mode(content, store, mouse, None)
 }
 
@@ -46,11 +48,11 @@ pub fn run_practice(
     cases: &'static crate::practice::Cases,
     student: Option<String>,
 ) -> i32 {
-    run_mode(content, store, mouse, Some((cases, student)))
+    run_mode(|| Ok(content), store, mouse, Some((cases, student)))
 }
 
 fn run_mode(
-    content: &'static Content,
+    content: impl FnOnce() -> Result<&'static Content, &'static LoadError>,
     store: Store,
     mouse: bool,
     practice: Option<(&'static crate::practice::Cases, Option<String>)>,
@@ -72,6 +74,18 @@ fn run_mode(
         Err(e) => {
             terminal::restore();
             eprintln!("physio-intake: this terminal cannot run the app ({})", e.kind());
+            return 1;
+        }
+    };
+    if practice.is_none() {
+        // Home, at once: the content (every rule read and checked) is waited for after it.
+        let _ = term.draw(|frame| view::first_frame(theme, frame));
+    }
+    let content = match content() {
+        Ok(content) => content,
+        Err(error) => {
+            terminal::restore();
+            eprintln!("physio-intake: {error}");
             return 1;
         }
     };

@@ -5,6 +5,7 @@
 use super::app::App;
 use super::keymap;
 use super::screens::Screen;
+use super::screens::home::Home;
 use super::theme::Theme;
 use super::width::pad;
 use ratatui::Frame;
@@ -50,26 +51,52 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
         banners
             .push(Line::styled(pad(&text, area.width as usize), theme.banner(Some(crate::rules::Referral::Emergency))));
     }
-    let banner_rows = banners.len() as u16;
-    let [title, banner_area, body, status, footer] = Layout::vertical([
+    let [title, banner_area, body, status, footer] = areas(area, banners.len() as u16);
+    title_line(theme, frame, title, |columns| app.screen.title(app, columns));
+    frame.render_widget(Paragraph::new(banners), banner_area);
+    app.screen.draw(app, theme, frame, body);
+    status_line(app, theme, frame, status);
+    footer_line(&keymap::footer(&app.contexts()), theme, frame, footer);
+    if let Some(dialog) = &app.dialog {
+        super::dialogs::draw(dialog, &app.screen, app, theme, frame, area);
+    }
+}
+
+/// The first frame, drawn before the clinical content has loaded (reading and checking every
+/// rule takes longer than drawing): the home screen exactly as [`view`] draws it before the
+/// drafts are read. A test holds the two to the same cells.
+pub fn first_frame(theme: Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if !fits(area.width, area.height) {
+        too_small(theme, frame, area);
+        return;
+    }
+    let [title, _, body, _, footer] = areas(area, 0);
+    title_line(theme, frame, title, |_| super::screens::home::TITLE.to_owned());
+    Home::default().draw(&[], theme, frame, body);
+    footer_line(&keymap::footer(&[keymap::Context::Home]), theme, frame, footer);
+}
+
+/// Title, banners, body, status line, footer.
+fn areas(area: Rect, banner_rows: u16) -> [Rect; 5] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+/// The app's name, then what the screen says of itself in the columns left.
+fn title_line(theme: Theme, frame: &mut Frame, area: Rect, screen_title: impl FnOnce(usize) -> String) {
     let name = " physio-intake · ";
-    let title_text =
-        format!("{name}{}", app.screen.title(app, (area.width as usize).saturating_sub(super::width::width(name))));
-    frame.render_widget(Paragraph::new(title_text).style(theme.title()), title);
-    frame.render_widget(Paragraph::new(banners), banner_area);
-    app.screen.draw(app, theme, frame, body);
-    status_line(app, theme, frame, status);
-    footer_line(app, theme, frame, footer);
-    if let Some(dialog) = &app.dialog {
-        super::dialogs::draw(dialog, &app.screen, app, theme, frame, area);
-    }
+    let text = format!("{name}{}", screen_title((area.width as usize).saturating_sub(super::width::width(name))));
+    frame.render_widget(Paragraph::new(text).style(theme.title()), area);
 }
 
 fn too_small(theme: Theme, frame: &mut Frame, area: Rect) {
@@ -106,14 +133,13 @@ fn status_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 /// The footer: the keys that matter where the keyboard is, from the keymap. It never loses the
 /// help key: hints that do not fit are left out before it is.
-fn footer_line(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let hints = keymap::footer(&app.contexts());
+fn footer_line(hints: &[(&'static str, &'static str)], theme: Theme, frame: &mut Frame, area: Rect) {
     let text_width =
         |(key, description): &(&str, &str)| super::width::width(key) + super::width::width(description) + 3;
     let mut room = area.width as usize;
     let mut chosen = Vec::new();
     // The last hint is help: it is kept first, then the others in order while they fit.
-    let (help, others) = hints.split_last().map_or((None, &hints[..]), |(last, rest)| (Some(*last), rest));
+    let (help, others) = hints.split_last().map_or((None, hints), |(last, rest)| (Some(*last), rest));
     if let Some(help) = help {
         room = room.saturating_sub(text_width(&help));
     }

@@ -3,6 +3,7 @@
 use super::Screen;
 use super::records::Records;
 use super::wizard::Session;
+use crate::store::drafts::DraftSummary;
 use crate::tui::app::{Effect, Shared};
 use crate::tui::form::Form;
 use crate::tui::keymap::Action;
@@ -11,6 +12,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState};
+
+/// The title line's words for this screen.
+pub const TITLE: &str = "Home";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Home {
@@ -26,9 +30,9 @@ pub enum HomeEntry {
     Quit,
 }
 
-pub fn entries(shared: &Shared) -> Vec<HomeEntry> {
+pub fn entries(drafts: &[DraftSummary]) -> Vec<HomeEntry> {
     let mut entries = vec![HomeEntry::NewIntake];
-    entries.extend((0..shared.drafts.len()).map(HomeEntry::Draft));
+    entries.extend((0..drafts.len()).map(HomeEntry::Draft));
     entries.push(HomeEntry::Records);
     entries.push(HomeEntry::Quit);
     entries
@@ -36,7 +40,7 @@ pub fn entries(shared: &Shared) -> Vec<HomeEntry> {
 
 impl Home {
     pub fn on_key(&mut self, shared: &mut Shared, action: Option<Action>) -> Vec<Effect> {
-        let entries = entries(shared);
+        let entries = entries(&shared.drafts);
         match action {
             Some(Action::Up) => self.cursor = self.cursor.saturating_sub(1),
             Some(Action::Down) => self.cursor = (self.cursor + 1).min(entries.len() - 1),
@@ -68,7 +72,8 @@ impl Home {
         Vec::new()
     }
 
-    pub fn draw(&self, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
+    /// Drawn from the drafts alone (no content): the first frame comes before the content loads.
+    pub fn draw(&self, drafts: &[DraftSummary], theme: Theme, frame: &mut Frame, area: Rect) {
         let heading = vec![
             Line::raw(""),
             Line::styled("  Intake, safety screen and care plan", theme.heading()),
@@ -77,12 +82,12 @@ impl Home {
         ];
         let top = heading.len() as u16;
         frame.render_widget(ratatui::widgets::Paragraph::new(heading), Rect { height: top.min(area.height), ..area });
-        let items: Vec<ListItem> = entries(shared)
+        let items: Vec<ListItem> = entries(drafts)
             .iter()
             .map(|entry| {
                 let text = match entry {
                     HomeEntry::NewIntake => "New intake".to_owned(),
-                    HomeEntry::Draft(i) => shared.drafts.get(*i).map_or_else(String::new, |d| {
+                    HomeEntry::Draft(i) => drafts.get(*i).map_or_else(String::new, |d| {
                         let patient = d.patient.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or("no name yet");
                         match &d.other_host {
                             None => format!(

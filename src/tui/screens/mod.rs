@@ -38,7 +38,7 @@ impl Screen {
     /// The title line's words after the app's name, in at most `columns`.
     pub fn title(&self, shared: &Shared, columns: usize) -> String {
         match self {
-            Screen::Home(_) => "Home".into(),
+            Screen::Home(_) => home::TITLE.into(),
             Screen::Records(_) => "Records".into(),
             Screen::Practice(_) => "Practice cases".into(),
             Screen::Wizard(session) => session.title(shared, columns),
@@ -47,7 +47,7 @@ impl Screen {
 
     pub fn draw(&self, shared: &Shared, theme: Theme, frame: &mut Frame, area: Rect) {
         match self {
-            Screen::Home(home) => home.draw(shared, theme, frame, area),
+            Screen::Home(home) => home.draw(&shared.drafts, theme, frame, area),
             Screen::Records(records) => records.draw(theme, frame, area),
             Screen::Practice(cases) => cases.draw(shared, theme, frame, area),
             Screen::Wizard(session) => wizard::draw::draw(session, shared, theme, frame, area),
