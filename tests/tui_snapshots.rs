@@ -15,6 +15,7 @@ use physio_intake::report::VerdictReport;
 use physio_intake::store::drafts::DraftSummary;
 use physio_intake::store::index::ListEntry;
 use physio_intake::tui::app::{App, Dialog, Home, Question, Records, Screen, Session, WhoWhy, completed_banner};
+use physio_intake::tui::dialogs::reading::SummaryView;
 use physio_intake::tui::form::Form;
 use physio_intake::tui::screens::cases::CaseList;
 use physio_intake::tui::theme::Theme;
@@ -307,7 +308,7 @@ fn dialogs_over_the_wizard() {
     insta::assert_snapshot!("quit_confirm_80x24", screen(&over, 80, 24));
     over.dialog = Some(Dialog::FlagDetail { flag: 0, scroll: 0 });
     insta::assert_snapshot!("flag_detail_80x24", screen(&over, 80, 24));
-    over.dialog = Some(Dialog::Summary { scroll: 0 });
+    over.dialog = Some(summary_of(&over));
     insta::assert_snapshot!("summary_80x24", screen(&over, 80, 24));
     insta::assert_snapshot!("summary_120x40", screen(&over, 120, 40));
     let mut amend = completed(wizard("safety"));
@@ -446,13 +447,14 @@ fn every_screen() -> Vec<(String, App)> {
         None,
     )));
     screens.push(("new intake".into(), blank));
+    let with_red_flags = wizard_with(&red_flag_intake(), "red_flags");
     for overlay in [
         Dialog::Help { scroll: 0 },
         Dialog::Help { scroll: 500 },
         Dialog::Ask { question: Question::Quit, button: 2 },
         Dialog::FlagDetail { flag: 1, scroll: 0 },
         Dialog::FlagDetail { flag: 99, scroll: 0 },
-        Dialog::Summary { scroll: 5 },
+        Dialog::Summary { scroll: 5, view: Box::new(SummaryView::of(session_of(&with_red_flags), content())) },
         Dialog::Amend(WhoWhy { by: "x".repeat(300), why: "y".into(), field: 0, problem: Some("both".into()) }),
         Dialog::Text { title: "T".repeat(200), lines: vec!["line ".repeat(40); 30], scroll: 100 },
         Dialog::Ask { question: Question::Recover { draft: 1 }, button: 1 },
@@ -584,4 +586,17 @@ fn the_first_frame_drawn_before_the_content_is_the_home_screen_the_app_draws() {
             assert_eq!(draw(true), draw(false), "{width}x{height}, colour {colour}");
         }
     }
+}
+
+/// The app's open intake.
+fn session_of(app: &App) -> &Session {
+    match &app.screen {
+        Screen::Wizard(session) => session,
+        _ => panic!("no open intake"),
+    }
+}
+
+/// The summary dialog as F3 opens it over this app's intake.
+fn summary_of(app: &App) -> Dialog {
+    Dialog::summary(session_of(app), content())
 }

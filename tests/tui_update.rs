@@ -268,7 +268,7 @@ fn esc_never_quits_anywhere() {
         Dialog::Help { scroll: 0 },
         Dialog::Ask { question: Question::Quit, button: 0 },
         Dialog::FlagDetail { flag: 0, scroll: 0 },
-        Dialog::Summary { scroll: 0 },
+        Dialog::summary(session(&full_intake_on("screen.fever")), content()),
         Dialog::Text { title: "t".into(), lines: vec!["x".into()], scroll: 0 },
     ];
     for overlay in overlays {

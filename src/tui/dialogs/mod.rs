@@ -33,6 +33,7 @@ pub enum Dialog {
     /// The summary of the open intake: verdict, the avoid map on the body chart, flags, plan.
     Summary {
         scroll: u16,
+        view: Box<reading::SummaryView>,
     },
     /// A read-only text (a record, a practice result).
     Text {
@@ -57,6 +58,13 @@ pub enum Dialog {
     },
 }
 
+impl Dialog {
+    /// The summary of the open intake, worked out now, as it opens.
+    pub fn summary(session: &crate::tui::screens::wizard::Session, content: &crate::content::Content) -> Dialog {
+        Dialog::Summary { scroll: 0, view: Box::new(reading::SummaryView::of(session, content)) }
+    }
+}
+
 /// After a key: the dialog stays open, or closes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum After {
@@ -74,7 +82,7 @@ pub fn on_key(
     match dialog {
         Dialog::Help { scroll }
         | Dialog::FlagDetail { scroll, .. }
-        | Dialog::Summary { scroll }
+        | Dialog::Summary { scroll, .. }
         | Dialog::Text { scroll, .. } => (reading::on_key(scroll, action), Vec::new()),
         Dialog::Ask { question, button } => ask::on_key(question, button, screen, shared, action),
         Dialog::Amend(fields) => who_why::on_amend_key(fields, screen, action, key),
@@ -101,7 +109,7 @@ pub fn draw(dialog: &Dialog, screen: &Screen, shared: &Shared, theme: Theme, fra
             reading::help(theme, frame, area, *scroll, in_attempt);
         }
         Dialog::FlagDetail { flag, scroll } => reading::flag_detail(screen, shared, theme, frame, area, *flag, *scroll),
-        Dialog::Summary { scroll } => reading::summary(screen, shared, theme, frame, area, *scroll),
+        Dialog::Summary { scroll, view } => reading::summary(view, shared, theme, frame, area, *scroll),
         Dialog::Text { title, lines, scroll } => reading::text(theme, frame, area, title, lines, *scroll),
         Dialog::Ask { question, button } => ask::draw(question, *button, screen, shared, theme, frame, area),
         Dialog::Amend(fields) => who_why::draw_amend(fields, screen, theme, frame, area),
@@ -148,7 +156,7 @@ pub fn small_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lin
 }
 
 /// A large dialog of text, scrolled.
-pub fn text_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: Vec<Line<'static>>, scroll: u16) {
+pub fn text_box(theme: Theme, frame: &mut Frame, screen: Rect, title: &str, lines: Vec<Line<'_>>, scroll: u16) {
     let area = centred(screen, screen.width.saturating_sub(6).min(100), screen.height.saturating_sub(2));
     frame.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).title(title.to_owned()).border_style(theme.selected());

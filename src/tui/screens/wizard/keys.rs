@@ -57,7 +57,7 @@ pub fn on_key(session: &mut Session, shared: &mut Shared, action: Option<Action>
             return Vec::new();
         }
         Some(Action::Summary) => {
-            shared.dialog = Some(Dialog::Summary { scroll: 0 });
+            shared.dialog = Some(Dialog::summary(session, shared.content));
             return Vec::new();
         }
         Some(Action::NextSection) => return change_section(session, shared, 1),
