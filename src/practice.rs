@@ -1003,7 +1003,7 @@ fn badges(flag: &FlagReport) -> String {
 fn why_it_fires(content: &Content, flag: &FlagReport, lead: &str) -> String {
     let mut out = String::new();
     if let Some(rule) = content.rulebook.index_of(&flag.id).map(|i| content.rulebook.rule(i)) {
-        out.push_str(&format!(" The rule fires when {}", trigger_words(content, &rule.trigger)));
+        out.push_str(&format!(" The rule fires when {}", trigger_words(content, &rule.trigger_in_full)));
     }
     let labels: Vec<String> =
         flag.because.iter().filter(|id| *id != known::item::VISIT_DATE).map(|id| item_label(content, id)).collect();

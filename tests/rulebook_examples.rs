@@ -268,3 +268,50 @@ fn the_rulebook_holds_exactly_the_rules_of_rulebook_md() {
     assert!(wrong.is_empty(), "rules differing from RULEBOOK.md: {wrong:#?}");
     assert!(extra.is_empty(), "rules not in RULEBOOK.md (add them there first): {extra:?}");
 }
+
+/// The flag detail and a student's feedback say what a rule checks with every shared definition
+/// spelled out: no definition is left as a bare name (`crisis_bp`) a reader cannot look up.
+#[test]
+fn every_rule_trigger_in_full_spells_out_each_shared_definition() {
+    let content = content();
+    let rulebook: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/rules/rulebook.json")).expect("rulebook.json is JSON");
+    let names: Vec<&str> =
+        rulebook["definitions"].as_object().expect("definitions").keys().map(String::as_str).collect();
+    assert!(!names.is_empty());
+    let mut spelled = 0;
+    for rule in content.rulebook.rules() {
+        for name in &names {
+            // Where it is spelled out, a definition reads "its name [what it checks]".
+            let unspelled = rule.trigger_in_full.replace(&format!("{} [", name.replace('_', " ")), "[");
+            let bare =
+                unspelled.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).any(|t| t == *name);
+            assert!(!bare, "{}: {name} is not spelled out in {:?}", rule.id, rule.trigger_in_full);
+            if rule.trigger.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).any(|t| t == *name) {
+                let words = format!("{} [", name.replace('_', " "));
+                assert!(rule.trigger_in_full.contains(&words), "{}: {words}", rule.id);
+                spelled += 1;
+            }
+        }
+    }
+    assert!(spelled > 10, "definitions are used by many rules ({spelled})");
+}
+
+#[test]
+fn a_definition_is_spelled_out_where_it_is_used_nested_ones_too() {
+    use physio_intake::rules::language::RawCondition;
+    let raw = |v: serde_json::Value| serde_json::from_value::<RawCondition>(v).expect("a condition");
+    let definitions = std::collections::HashMap::from([
+        (
+            "high_bp".to_owned(),
+            raw(serde_json::json!({"compare": {"item": "vitals.bp_systolic", "op": ">=", "value": 180}})),
+        ),
+        ("bp_and_pain".to_owned(), raw(serde_json::json!({"all": [{"def": "high_bp"}, {"is_true": "pain.any"}]}))),
+    ]);
+    let when = raw(serde_json::json!({"any": [{"def": "bp_and_pain"}, {"not": {"def": "unknown_name"}}]}));
+    assert_eq!(when.describe(), "bp_and_pain or not unknown_name");
+    assert_eq!(
+        when.describe_in_full(&definitions),
+        "bp and pain [high bp [vitals.bp_systolic ≥ 180] and pain.any is yes] or not unknown_name"
+    );
+}

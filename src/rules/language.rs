@@ -294,13 +294,50 @@ impl Condition {
 }
 
 impl RawCondition {
-    /// The condition in plain words, for `rules` and the flag detail.
+    /// The condition in plain words, for `rules`: a shared definition by its name.
     pub fn describe(&self) -> String {
+        self.describe_with(&|name: &str| name.to_owned())
+    }
+
+    /// The condition in plain words with every shared definition spelled out where it is used
+    /// (for the flag detail and a student's feedback, who have no rulebook open beside them).
+    /// Definitions are checked for cycles at load; a name not found (or nested too deep to be
+    /// worth reading) stays a name.
+    pub fn describe_in_full(&self, definitions: &HashMap<String, RawCondition>) -> String {
+        fn spelled(raw: &RawCondition, definitions: &HashMap<String, RawCondition>, depth: usize) -> String {
+            raw.describe_with(&|name: &str| match definitions.get(name) {
+                Some(body) if depth < 8 => {
+                    format!("{} [{}]", name.replace('_', " "), spelled(body, definitions, depth + 1))
+                }
+                _ => name.to_owned(),
+            })
+        }
+        spelled(self, definitions, 0)
+    }
+
+    fn describe_with(&self, def: &dyn Fn(&str) -> String) -> String {
         let list = |values: &[String]| values.join(", ");
+        let join = |parts: &[RawCondition], joiner: &str| {
+            parts
+                .iter()
+                .map(|part| match part {
+                    RawCondition::All(inner) | RawCondition::Any(inner) if inner.len() > 1 => {
+                        format!("({})", part.describe_with(def))
+                    }
+                    _ => part.describe_with(def),
+                })
+                .collect::<Vec<_>>()
+                .join(joiner)
+        };
         match self {
-            RawCondition::All(parts) => join_parts(parts, " and "),
-            RawCondition::Any(parts) => join_parts(parts, " or "),
-            RawCondition::Not(inner) => format!("not {}", bracket(inner)),
+            RawCondition::All(parts) => join(parts, " and "),
+            RawCondition::Any(parts) => join(parts, " or "),
+            RawCondition::Not(inner) => match inner.as_ref() {
+                RawCondition::All(parts) | RawCondition::Any(parts) if parts.len() > 1 => {
+                    format!("not ({})", inner.describe_with(def))
+                }
+                _ => format!("not {}", inner.describe_with(def)),
+            },
             RawCondition::IsTrue(item) => format!("{item} is yes"),
             RawCondition::Answered(item) => format!("{item} is answered"),
             RawCondition::Equals { item, value } => format!("{item} = {value}"),
@@ -316,18 +353,7 @@ impl RawCondition {
                 format!("stage is {}", stages.iter().map(|s| s.code()).collect::<Vec<_>>().join(" or "))
             }
             RawCondition::Fired(rule) => format!("flag {rule} fired"),
-            RawCondition::Def(name) => name.clone(),
+            RawCondition::Def(name) => def(name),
         }
     }
-}
-
-fn bracket(raw: &RawCondition) -> String {
-    match raw {
-        RawCondition::All(parts) | RawCondition::Any(parts) if parts.len() > 1 => format!("({})", raw.describe()),
-        _ => raw.describe(),
-    }
-}
-
-fn join_parts(parts: &[RawCondition], joiner: &str) -> String {
-    parts.iter().map(bracket).collect::<Vec<_>>().join(joiner)
 }

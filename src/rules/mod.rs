@@ -153,8 +153,10 @@ pub struct Rule {
     /// The patient-facing aftercare line, for hands-on routes (PLAN.md section 6).
     pub aftercare: Option<String>,
     pub sources: Vec<String>,
-    /// The trigger in plain words.
+    /// The trigger in plain words, shared definitions by name (as the rulebook writes it).
     pub trigger: String,
+    /// The same with every shared definition spelled out, for whoever has no rulebook open.
+    pub trigger_in_full: String,
     /// Where the flag applies, in plain words (`None` for the whole body).
     pub regions_text: Option<String>,
     pub examples: Examples,
@@ -352,6 +354,7 @@ fn compile_rule(raw: &RawRule, scope: &Scope) -> Result<Rule, String> {
         aftercare: raw.aftercare.clone(),
         sources: raw.sources.clone(),
         trigger: raw.when.describe(),
+        trigger_in_full: raw.when.describe_in_full(scope.definitions),
         regions_text,
         examples: raw.examples.clone(),
         when,

@@ -176,7 +176,7 @@ pub fn flag_detail_lines(session: &Session, shared: &Shared, flag_index: usize) 
             .map_or_else(|| words::NOT_ASKED.to_owned(), |v| words::json_answer_words(content, *item_id, v));
         lines.push(format!("  • {}: {shown}", item.label));
     }
-    lines.push(format!("  (rule: {})", rule.trigger));
+    lines.push(format!("  (rule: {})", rule.trigger_in_full));
     if !flag.regions.is_empty() {
         let regions: Vec<&str> = flag.regions.iter().map(|r| content.regions.label(*r)).collect();
         lines.push(format!("Where: {}", regions.join(", ")));
