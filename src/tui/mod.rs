@@ -5,7 +5,8 @@
 //!   and out).
 //! - `screens/`: one room per screen (home, records, practice cases, the wizard), each with its
 //!   state, keys, drawing and context. `dialogs/`: one module per dialog.
-//! - `view`: the frame around every screen (title, banners, status, footer, too small).
+//! - `view`: the frame around every screen (title, banners, status, footer, too small), and
+//!   the first frame (home), drawn before the content has loaded.
 //! - `keymap`: the one table of keys; footer, help and every message name keys through it.
 //! - `runner`: the event loop; carries out effects with the store. `terminal`: set up and
 //!   restore the terminal on every exit path.
