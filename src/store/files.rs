@@ -109,14 +109,24 @@ pub fn open_existing(path: &Path, write: bool) -> Result<File, Refused> {
 /// As [`open_existing`], for a file that may be larger than [`MAX_FILE_BYTES`] (the list index
 /// holds a line per record): refused above `max_bytes`.
 pub fn open_existing_up_to(path: &Path, write: bool, max_bytes: u64) -> Result<File, Refused> {
-    // Look before opening: opening a device can have effects of its own.
+    open_checked(path, OpenOptions::new().read(true).write(write), max_bytes)
+}
+
+/// Open an existing data-folder file to append to it (O_APPEND, so concurrent appenders never
+/// overwrite each other), checked as [`open_existing`] does: never through a link or a FIFO.
+pub fn open_append(path: &Path, max_bytes: u64) -> Result<File, Refused> {
+    open_checked(path, OpenOptions::new().append(true), max_bytes)
+}
+
+/// Open with `options`, checked: what is at `path` is looked at first (opening a device can
+/// have effects of its own), opened without following a link or blocking on a FIFO, checked
+/// again once open, and refused if it was swapped in between.
+fn open_checked(path: &Path, options: &mut OpenOptions, max_bytes: u64) -> Result<File, Refused> {
     let seen = std::fs::symlink_metadata(path).map_err(classify_open)?;
     if let Some(what) = kind_of(seen.file_type()) {
         return Err(Refused::NotAFile(what));
     }
-    let file = OpenOptions::new()
-        .read(true)
-        .write(write)
+    let file = options
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
         .open(path)
         .map_err(classify_open)?;
@@ -124,26 +134,6 @@ pub fn open_existing_up_to(path: &Path, write: bool, max_bytes: u64) -> Result<F
     let now = file.metadata().map_err(Refused::Io)?;
     if now.ino() != seen.ino() || now.dev() != seen.dev() {
         // Swapped between the look and the open.
-        return Err(Refused::NotAFile("replaced while it was being opened"));
-    }
-    Ok(file)
-}
-
-/// Open an existing data-folder file to append to it (O_APPEND, so concurrent appenders never
-/// overwrite each other), checked as [`open_existing`] does: never through a link or a FIFO.
-pub fn open_append(path: &Path, max_bytes: u64) -> Result<File, Refused> {
-    let seen = std::fs::symlink_metadata(path).map_err(classify_open)?;
-    if let Some(what) = kind_of(seen.file_type()) {
-        return Err(Refused::NotAFile(what));
-    }
-    let file = OpenOptions::new()
-        .append(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
-        .open(path)
-        .map_err(classify_open)?;
-    check_open(&file, max_bytes)?;
-    let now = file.metadata().map_err(Refused::Io)?;
-    if now.ino() != seen.ino() || now.dev() != seen.dev() {
         return Err(Refused::NotAFile("replaced while it was being opened"));
     }
     Ok(file)

@@ -24,14 +24,7 @@ pub fn fits(width: u16, height: u16) -> bool {
 
 /// Draw the whole screen.
 pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
-    let area = frame.area();
-    if area.width == 0 || area.height == 0 {
-        return;
-    }
-    if !fits(area.width, area.height) {
-        too_small(theme, frame, area);
-        return;
-    }
+    let Some(area) = room_for_the_app(theme, frame) else { return };
     let mut banners = match &app.screen {
         Screen::Wizard(session) => super::screens::wizard::flags::banner_lines(session, app, theme, area.width),
         _ => Vec::new(),
@@ -66,14 +59,7 @@ pub fn view(app: &App, theme: Theme, frame: &mut Frame) {
 /// rule takes longer than drawing): the home screen exactly as [`view`] draws it before the
 /// drafts are read. A test holds the two to the same cells.
 pub fn first_frame(theme: Theme, frame: &mut Frame) {
-    let area = frame.area();
-    if area.width == 0 || area.height == 0 {
-        return;
-    }
-    if !fits(area.width, area.height) {
-        too_small(theme, frame, area);
-        return;
-    }
+    let Some(area) = room_for_the_app(theme, frame) else { return };
     let [title, _, body, _, footer] = areas(area, 0);
     title_line(theme, frame, title, |_| super::screens::home::TITLE.to_owned());
     Home::default().draw(&[], theme, frame, body);
@@ -97,6 +83,20 @@ fn title_line(theme: Theme, frame: &mut Frame, area: Rect, screen_title: impl Fn
     let name = " physio-intake · ";
     let text = format!("{name}{}", screen_title((area.width as usize).saturating_sub(super::width::width(name))));
     frame.render_widget(Paragraph::new(text).style(theme.title()), area);
+}
+
+/// The whole frame, if the app fits in it; else the too-small notice is drawn (or nothing, in
+/// a frame of no size) and there is nothing more to draw.
+fn room_for_the_app(theme: Theme, frame: &mut Frame) -> Option<Rect> {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return None;
+    }
+    if !fits(area.width, area.height) {
+        too_small(theme, frame, area);
+        return None;
+    }
+    Some(area)
 }
 
 fn too_small(theme: Theme, frame: &mut Frame, area: Rect) {
